@@ -1,0 +1,44 @@
+package routes.api;
+
+import java.util.Map;
+
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import routes.db.DatabaseException;
+import routes.storage.StorageUnavailableException;
+
+/** Turns whatever a route threw into the status and {@code {"detail": ...}} body the client gets. */
+public final class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    public Map<String, String> reply(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Message message = exchange.getMessage();
+        if (message.getBody() instanceof HttpServerRequest request && !request.isEnded()) {
+            // The client is still sending a body we will not read: close rather than drain it.
+            message.setHeader("Connection", "close");
+        }
+        int status;
+        String detail;
+        if (error instanceof ApiException api) {
+            status = api.status();
+            detail = api.getMessage();
+        } else if (error instanceof StorageUnavailableException || error instanceof DatabaseException) {
+            LOG.warn("Answering 503 for {} {}: {}", message.getHeader(Exchange.HTTP_METHOD),
+                    message.getHeader(Exchange.HTTP_URI), error.getMessage());
+            status = 503;
+            detail = "Service temporarily unavailable: " + error.getMessage();
+        } else {
+            LOG.error("Answering 500 for {} {}", message.getHeader(Exchange.HTTP_METHOD),
+                    message.getHeader(Exchange.HTTP_URI), error);
+            status = 500;
+            detail = "Internal server error";
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        return Map.of("detail", detail);
+    }
+}

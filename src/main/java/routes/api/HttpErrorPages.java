@@ -1,0 +1,62 @@
+package routes.api;
+
+import java.util.Map;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * Vert.x answers some requests before any route sees them (unknown path, wrong method, body too large, wrong media
+ * type) with HTML or an empty body. This gives those answers the API's JSON error shape, on the platform's routers.
+ */
+public final class HttpErrorPages implements StartupListener {
+
+    private static final Map<Integer, String> DETAILS = Map.of(
+            400, "Bad request",
+            404, "Not found",
+            405, "Method not allowed",
+            413, "Request body too large",
+            415, "Unsupported media type",
+            500, "Internal server error");
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the platform router exists only once the context is fully started
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        VertxPlatformHttpRouter platform = VertxPlatformHttpRouter.lookup(context);
+        if (platform == null) {
+            return;
+        }
+        install(platform);
+        if (platform.getServer() != null && platform.getServer().getServer() != null
+                && platform.getServer().getServer().requestHandler() instanceof Router outer) {
+            install(outer);
+        }
+    }
+
+    private static void install(Router router) {
+        DETAILS.forEach((status, detail) -> router.errorHandler(status, page(status, detail)));
+    }
+
+    private static Handler<RoutingContext> page(int status, String detail) {
+        return ctx -> {
+            if (ctx.response().ended() || ctx.response().headWritten()) {
+                return;
+            }
+            String text = detail;
+            if (status == 404 || status == 405) {
+                text = detail + ": " + ctx.request().method() + " " + ctx.request().path();
+            }
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("detail", text).encode());
+        };
+    }
+}

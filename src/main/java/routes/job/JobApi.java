@@ -1,0 +1,189 @@
+package routes.job;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import routes.api.ApiException;
+import routes.api.Json;
+import routes.processing.DocumentStore;
+import routes.project.Ids;
+import routes.project.Project;
+import routes.project.ProjectStore;
+import routes.storage.ContentTypes;
+import routes.storage.MultipartReceiver;
+
+/** The ingest routes of a project: request validation and answers. Routes wire these methods to HTTP. */
+public final class JobApi {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 100;
+
+    /** The answer of the upload route. */
+    public record UploadAccepted(@JsonProperty("filename") String filename,
+            @JsonProperty("job_id") UUID jobId,
+            @JsonProperty("job") IngestJob job) {
+    }
+
+    /** The answer of the POST /ingest helper. */
+    public record IngestAccepted(@JsonProperty("job_id") UUID jobId) {
+    }
+
+    private final ProjectStore projects;
+    private final JobStore jobs;
+    private final JobIntake intake;
+    private final SourcePolicy sources;
+    private final MultipartReceiver receiver;
+    private final DocumentStore documents;
+    private final ObjectMapper mapper;
+
+    public JobApi(ProjectStore projects, JobStore jobs, JobIntake intake, SourcePolicy sources,
+            MultipartReceiver receiver, DocumentStore documents, ObjectMapper mapper) {
+        this.documents = documents;
+        this.projects = projects;
+        this.jobs = jobs;
+        this.intake = intake;
+        this.sources = sources;
+        this.receiver = receiver;
+        this.mapper = mapper;
+    }
+
+    public JobPage list(@Header("project_id") String projectId, @Header("status") String status,
+            @Header("stage") String stage, @Header("source_id") String sourceId, @Header("limit") String limit,
+            @Header("cursor") String cursor) {
+        Project project = projects.require(projectId);
+        JobStatus statusFilter = blank(status) ? null : JobStatus.parse(status).orElseThrow(() -> ApiException.badRequest(
+                "Unknown status: " + status + " (one of queued, running, completed, failed, cancelled)"));
+        JobStage stageFilter = blank(stage) ? null : JobStage.parse(stage).orElseThrow(() -> ApiException.badRequest(
+                "Unknown stage: " + stage + " (one of initial, fetch, verify, detect, extract, index, chunk, store, done)"));
+        UUID sourceFilter = null;
+        if (!blank(sourceId)) {
+            sourceFilter = Ids.parse(sourceId).orElseThrow(() -> ApiException.badRequest("Invalid source_id: " + sourceId));
+        }
+        JobCursor after = blank(cursor) ? null : JobCursor.decode(cursor);
+        return jobs.list(new JobFilter(project.id(), statusFilter, stageFilter, sourceFilter, after, limit(limit)));
+    }
+
+    public IngestJob get(@Header("project_id") String projectId, @Header("job_id") String jobId) {
+        Project project = projects.require(projectId);
+        return jobs.find(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
+    }
+
+    public Map<String, List<DocumentStore.DocumentSummary>> documents(@Header("project_id") String projectId,
+            @Header("job_id") String jobId) {
+        return documents.listForJob(get(projectId, jobId).id());
+    }
+
+    public IngestJob create(@Header("project_id") String projectId, @Header("Content-Type") String contentType, @Body String body) {
+        Project project = projects.require(projectId);
+        JsonNode request = Json.object(mapper, contentType, body);
+        String sourceUri = Json.text(request, "source_uri", "sourceUri");
+        String sourcePath = Json.text(request, "source_path", "sourcePath");
+        SourcePolicy.LocalSource source = sources.resolve(project.id(), sourceUri, sourcePath);
+        String filename = Json.text(request, "original_filename");
+        String checksum = Json.text(request, "checksum");
+        String mimeType = ContentTypes.normalize(Json.text(request, "mime_type"));
+        Long byteSize = longField(request, "byte_size");
+        return intake.create(new JobIntake.NewJob(project.id(), null,
+                sourcePath != null ? sourcePath : source.path().toString(), source.uri(),
+                filename != null ? filename : source.fileName(), byteSize, mimeType,
+                checksum == null ? null : JobIntake.checksum(checksum)));
+    }
+
+    public IngestJob cancel(@Header("project_id") String projectId, @Header("job_id") String jobId) {
+        Project project = projects.require(projectId);
+        IngestJob job = jobs.cancel(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
+        if (job.status() != JobStatus.CANCELLED) {
+            throw ApiException.badRequest("Job cannot be cancelled. Current status: " + job.status());
+        }
+        return job;
+    }
+
+    public void delete(@Header("project_id") String projectId, @Header("job_id") String jobId) {
+        Project project = projects.require(projectId);
+        IngestJob before = jobs.softDelete(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
+        if (before.status() == JobStatus.RUNNING) {
+            throw ApiException.badRequest("Cancel the job first: it is running");
+        }
+    }
+
+    public UploadAccepted upload(@Header("project_id") String projectId, @Body HttpServerRequest request) {
+        Project project = projects.require(projectId);
+        IngestJob job = intake.fromUpload(project.id(), receiver.receive(request));
+        return new UploadAccepted(job.originalFilename(), job.id(), job);
+    }
+
+    public IngestAccepted ingest(@Header("project_id") String projectId, @Header("Content-Type") String contentType, @Body String body) {
+        Project project = projects.require(projectId);
+        JsonNode request = Json.object(mapper, contentType, body);
+        String type = Json.text(request, "source_type");
+        if ("text".equals(type)) {
+            String content = Json.text(request, "content");
+            if (content == null || content.isBlank()) {
+                throw ApiException.badRequest("content required for text source_type");
+            }
+            String sourceId = Json.text(request, "source_id");
+            UUID source = sourceId == null ? null
+                    : Ids.parse(sourceId).orElseThrow(() -> ApiException.badRequest("Unknown source_id for this project: " + sourceId));
+            return new IngestAccepted(intake.fromText(project.id(), content, source).id());
+        }
+        if ("repository".equals(type)) {
+            String repoPath = Json.text(request, "repo_path");
+            String repoUrl = Json.text(request, "repo_url");
+            if (blank(repoPath) && blank(repoUrl)) {
+                throw ApiException.badRequest("repo_path or repo_url required for repository ingestion");
+            }
+            SourcePolicy.LocalSource source = sources.resolve(project.id(), blank(repoPath) ? repoUrl : null, repoPath);
+            if (!source.directory()) {
+                throw ApiException.badRequest("Repository must be a directory: " + (blank(repoPath) ? repoUrl : repoPath));
+            }
+            return new IngestAccepted(intake.create(new JobIntake.NewJob(project.id(), null, source.path().toString(),
+                    source.uri(), source.fileName(), null, null, null)).id());
+        }
+        throw ApiException.badRequest("Unsupported source_type: " + type);
+    }
+
+    private static UUID jobId(String jobId) {
+        return Ids.parse(jobId).orElseThrow(() -> jobNotFound(jobId));
+    }
+
+    static ApiException jobNotFound(String jobId) {
+        return ApiException.notFound("Job not found: " + jobId);
+    }
+
+    private static int limit(String value) {
+        if (blank(value)) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, like any other out-of-range value
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ": " + value);
+    }
+
+    private static Long longField(JsonNode request, String name) {
+        JsonNode v = request.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
+            throw ApiException.badRequest("Field '" + name + "' must be a non-negative whole number");
+        }
+        return v.asLong();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,152 @@
+package routes.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import routes.api.ApiException;
+import routes.db.Dialect;
+import routes.project.ProjectStore;
+import routes.storage.ContentTypes;
+import routes.storage.LocalStorage;
+import routes.storage.ReceivedFile;
+import routes.storage.Sha256;
+import routes.storage.StoredObject;
+
+/**
+ * Turns an accepted request into a committed, queued job. For stored content the object is written first and
+ * removed again if the job row cannot be committed, so a failure leaves neither an object nor a job.
+ */
+public final class JobIntake {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /** What a new job is made from; null fields stay null on the job. */
+    public record NewJob(UUID projectId, UUID sourceId, String sourcePath, String sourceUri, String originalFilename,
+            Long byteSize, String mimeType, String checksum) {
+    }
+
+    private final JobStore jobs;
+    private final ProjectStore projects;
+    private final LocalStorage storage;
+    private final ContentTypes contentTypes;
+    private final Path tempDir;
+    private final long maxBytes;
+
+    public JobIntake(JobStore jobs, ProjectStore projects, LocalStorage storage, ContentTypes contentTypes,
+            Path tempDir, long maxBytes) {
+        this.jobs = jobs;
+        this.projects = projects;
+        this.storage = storage;
+        this.contentTypes = contentTypes;
+        this.tempDir = tempDir;
+        this.maxBytes = maxBytes;
+    }
+
+    public IngestJob create(NewJob request) {
+        return insert(UUID.randomUUID(), request);
+    }
+
+    private IngestJob insert(UUID jobId, NewJob request) {
+        return jobs.database().inTransaction(c -> {
+            UUID sourceId = request.sourceId();
+            if (sourceId == null) {
+                sourceId = projects.defaultSource(c, request.projectId());
+            } else if (!projects.sourceExists(c, request.projectId(), sourceId)) {
+                throw ApiException.badRequest("Unknown source_id for this project: " + sourceId);
+            }
+            IngestJob job = queued(jobId, request, sourceId);
+            jobs.insert(c, job);
+            return job;
+        });
+    }
+
+    /** Validates a received upload, stores it, and creates its job; the temporary file never outlives the call. */
+    public IngestJob fromUpload(UUID projectId, ReceivedFile file) {
+        try {
+            String type = contentTypes.accept(file.declaredType(), file.fileName());
+            if (file.expectedChecksum() != null) {
+                String expected = checksum(file.expectedChecksum());
+                if (!expected.equals(file.sha256())) {
+                    throw ApiException.badRequest("Checksum mismatch: expected " + expected + ", received content has "
+                            + file.sha256());
+                }
+            }
+            String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
+            return store(projectId, file.tempFile(), name, type, file.size(), file.sha256());
+        } finally {
+            deleteQuietly(file.tempFile());
+        }
+    }
+
+    /** The text helper: the content is stored like an upload of {@code content.txt}, under the same rules. */
+    public IngestJob fromText(UUID projectId, String content, UUID sourceId) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > maxBytes) {
+            throw ApiException.badRequest("Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
+                    + maxBytes + " bytes); it has " + bytes.length + " bytes");
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(tempDir, "text-", ".part");
+            Files.write(temp, bytes);
+            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** A client-supplied SHA-256: 64 hex digits, any case. */
+    public static String checksum(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.startsWith("sha256:")) {
+            v = v.substring("sha256:".length());
+        }
+        if (!SHA256.matcher(v).matches()) {
+            throw ApiException.badRequest("checksum must be a SHA-256 hex digest (64 hex characters): " + value);
+        }
+        return v;
+    }
+
+    private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256) {
+        return store(projectId, temp, name, type, size, sha256, null);
+    }
+
+    private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256, UUID sourceId) {
+        UUID jobId = UUID.randomUUID();
+        StoredObject object = storage.put(temp, projectId, jobId, name);
+        try {
+            return insert(jobId, new NewJob(projectId, sourceId, object.path().toString(), object.uri(), name, size,
+                    type, sha256));
+        } catch (RuntimeException e) {
+            storage.delete(object);
+            throw e;
+        }
+    }
+
+    private static IngestJob queued(UUID jobId, NewJob r, UUID sourceId) {
+        Instant now = Dialect.now();
+        return new IngestJob(jobId, r.projectId(), r.sourcePath(), r.sourceUri(), r.originalFilename(), r.byteSize(),
+                r.mimeType(), r.checksum(), JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0,
+                "Queued", null, null, "inline-" + jobId, sourceId, 0);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove temporary file " + file, e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package routes.job;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import routes.db.Database;
+import routes.db.Dialect;
+
+/**
+ * The ingest_jobs table. Every status change is a conditional UPDATE whose WHERE clause allows only the moves of
+ * {@link JobStatus}; a caller learns from the row count whether its move happened.
+ */
+public final class JobStore {
+
+    private static final String COLUMNS = "id, project_id, source_id, source_path, source_uri, original_filename, "
+            + "byte_size, mime_type, checksum, stage, status, progress, message, error_message, canonical_document_id, "
+            + "task_id, attempts, created_at, updated_at, started_at, completed_at, deleted_at";
+
+    private final Database db;
+
+    public JobStore(Database db) {
+        this.db = db;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public void insert(Connection c, IngestJob job) throws SQLException {
+        db.update(c, "INSERT INTO ingest_jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                job.id(), job.projectId(), job.sourceId(), job.sourcePath(), job.sourceUri(), job.originalFilename(),
+                job.byteSize(), job.mimeType(), job.checksum(), job.stage(), job.status(), job.progress(),
+                job.message(), job.errorMessage(), job.canonicalDocumentId(), job.taskId(), job.attempts(),
+                job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
+    }
+
+    /** A visible (not soft-deleted) job of the project. */
+    public Optional<IngestJob> find(UUID projectId, UUID jobId) {
+        return db.inTransaction(c -> find(c, projectId, jobId));
+    }
+
+    public Optional<IngestJob> find(Connection c, UUID projectId, UUID jobId) throws SQLException {
+        return db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ? AND project_id = ? AND deleted_at IS NULL",
+                this::map, jobId, projectId);
+    }
+
+    /** Any job by id, deleted or not: for the worker, which must see a deletion to stop. */
+    public Optional<IngestJob> findAny(UUID jobId) {
+        return db.inTransaction(c -> db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId));
+    }
+
+    public JobPage list(JobFilter filter) {
+        StringBuilder where = new StringBuilder(" WHERE project_id = ? AND deleted_at IS NULL");
+        List<Object> params = new ArrayList<>();
+        params.add(filter.projectId());
+        if (filter.status() != null) {
+            where.append(" AND status = ?");
+            params.add(filter.status());
+        }
+        if (filter.stage() != null) {
+            where.append(" AND stage = ?");
+            params.add(filter.stage());
+        }
+        if (filter.sourceId() != null) {
+            where.append(" AND source_id = ?");
+            params.add(filter.sourceId());
+        }
+        List<Object> pageParams = new ArrayList<>(params);
+        StringBuilder pageWhere = new StringBuilder(where);
+        if (filter.after() != null) {
+            pageWhere.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            pageParams.add(filter.after().createdAt());
+            pageParams.add(filter.after().createdAt());
+            pageParams.add(filter.after().id());
+        }
+        pageParams.add(filter.limit() + 1);
+        return db.inTransaction(c -> {
+            List<IngestJob> rows = db.query(c, "SELECT " + COLUMNS + " FROM ingest_jobs" + pageWhere
+                    + " ORDER BY created_at DESC, id DESC LIMIT ?", this::map, pageParams.toArray());
+            long total = db.queryOne(c, "SELECT COUNT(*) FROM ingest_jobs" + where, rs -> rs.getLong(1), params.toArray())
+                    .orElse(0L);
+            String next = null;
+            if (rows.size() > filter.limit()) {
+                rows = rows.subList(0, filter.limit());
+                IngestJob last = rows.get(rows.size() - 1);
+                next = new JobCursor(last.createdAt(), last.id()).encode();
+            }
+            return new JobPage(List.copyOf(rows), next, total);
+        });
+    }
+
+    /** queued|running -> cancelled. Empty when the job is unknown; otherwise the job as it is after the attempt. */
+    public Optional<IngestJob> cancel(UUID projectId, UUID jobId) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> {
+            db.update(c, "UPDATE ingest_jobs SET status = ?, completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
+                    + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND deleted_at IS NULL"
+                    + " AND status IN (" + in(JobStatus.sourcesOf(JobStatus.CANCELLED)) + ")",
+                    JobStatus.CANCELLED, now, now, jobId, projectId);
+            return find(c, projectId, jobId);
+        });
+    }
+
+    /**
+     * Soft delete of a job that is not running. A queued job is cancelled on the way, so no worker picks it up;
+     * completed and failed jobs keep their terminal status. Returns the job as it was before, empty if unknown.
+     */
+    public Optional<IngestJob> softDelete(UUID projectId, UUID jobId) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> {
+            Optional<IngestJob> before = find(c, projectId, jobId);
+            db.update(c, "UPDATE ingest_jobs SET deleted_at = ?, updated_at = ?,"
+                    + " completed_at = CASE WHEN status = 'queued' THEN ? ELSE completed_at END,"
+                    + " status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END"
+                    + " WHERE id = ? AND project_id = ? AND deleted_at IS NULL AND status <> 'running'",
+                    now, now, now, jobId, projectId);
+            return before;
+        });
+    }
+
+    /**
+     * Takes a job for one attempt: queued, or running with an expired lease (its worker died). Exactly one of
+     * several racing workers wins; the others get empty.
+     */
+    public Optional<IngestJob> claim(UUID jobId, String owner, Duration lease) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> {
+            int n = db.update(c, "UPDATE ingest_jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?,"
+                    + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?"
+                    + " WHERE id = ? AND deleted_at IS NULL"
+                    + " AND (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))",
+                    owner, now.plus(lease), now, now, jobId, now);
+            if (n == 0) {
+                return Optional.empty();
+            }
+            return db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId);
+        });
+    }
+
+    /** Moves a running job of this owner to a stage, extending its lease; false when it is no longer ours to run. */
+    public boolean advance(UUID jobId, String owner, Duration lease, JobStage stage, double progress, String message) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
+                + " lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
+                stage, progress, message, now, now.plus(lease), jobId, owner) == 1);
+    }
+
+    /** Records what verification learned about the source (size and SHA-256 when the client did not give them). */
+    public void describeSource(UUID jobId, String owner, long byteSize, String checksum, String mimeType) {
+        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET byte_size = ?, checksum = COALESCE(checksum, ?),"
+                + " mime_type = COALESCE(mime_type, ?) WHERE id = ? AND lease_owner = ? AND status = 'running'",
+                byteSize, checksum, mimeType, jobId, owner));
+    }
+
+    public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message)
+            throws SQLException {
+        Instant now = Dialect.now();
+        return db.update(c, "UPDATE ingest_jobs SET status = 'completed', stage = 'done', progress = 1.0, message = ?,"
+                + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
+                + " lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
+                message, canonicalDocumentId, now, now, jobId, owner) == 1;
+    }
+
+    /** running -> failed; false when the job was cancelled or taken over meanwhile (their status stands). */
+    public boolean fail(UUID jobId, String owner, String error, String message) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = 'failed', error_message = ?, message = ?,"
+                + " completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE id = ? AND lease_owner = ? AND status = 'running'",
+                error, message, now, now, jobId, owner) == 1);
+    }
+
+    /**
+     * Jobs whose hand-off may have been lost: queued and untouched for {@code staleSeconds}, or running under a lease
+     * that ran out (the worker died).
+     */
+    public List<UUID> recoverable(int staleSeconds, int max) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE deleted_at IS NULL AND ((status = 'queued'"
+                + " AND updated_at < ?) OR (status = 'running' AND lease_expires_at < ?)) ORDER BY created_at LIMIT ?",
+                rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(staleSeconds), now, max));
+    }
+
+    private static String in(Set<JobStatus> statuses) {
+        return statuses.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+    }
+
+    IngestJob map(ResultSet rs) throws SQLException {
+        Dialect d = db.dialect();
+        return new IngestJob(d.uuid(rs, "id"), d.uuid(rs, "project_id"), rs.getString("source_path"),
+                rs.getString("source_uri"), rs.getString("original_filename"), d.nullableLong(rs, "byte_size"),
+                rs.getString("mime_type"), rs.getString("checksum"), JobStage.parse(rs.getString("stage")).orElseThrow(),
+                d.instant(rs, "created_at"), d.instant(rs, "updated_at"), d.instant(rs, "started_at"),
+                d.instant(rs, "completed_at"), d.instant(rs, "deleted_at"),
+                JobStatus.parse(rs.getString("status")).orElseThrow(), rs.getDouble("progress"), rs.getString("message"),
+                rs.getString("error_message"), d.uuid(rs, "canonical_document_id"), rs.getString("task_id"),
+                d.uuid(rs, "source_id"), rs.getInt("attempts"));
+    }
+}

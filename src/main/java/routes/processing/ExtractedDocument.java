@@ -1,0 +1,12 @@
+package routes.processing;
+
+import java.util.List;
+
+/** A document extracted in an attempt, and later its chunks; written to the database only when the attempt ends. */
+public record ExtractedDocument(String path, String title, String mimeType, long byteSize, String checksum,
+        String text, List<Chunk> chunks) {
+
+    public ExtractedDocument withChunks(List<Chunk> newChunks) {
+        return new ExtractedDocument(path, title, mimeType, byteSize, checksum, text, newChunks);
+    }
+}

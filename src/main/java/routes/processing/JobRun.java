@@ -1,0 +1,66 @@
+package routes.processing;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import routes.job.IngestJob;
+
+/** One attempt at a job, carried through the worker route's stages as the message body. */
+public final class JobRun {
+
+    private final IngestJob job;
+    private final String attempt;
+    private Path source;
+    private boolean directory;
+    private String mimeType;
+    private List<ExtractedDocument> documents = new ArrayList<>();
+
+    public JobRun(IngestJob job, String attempt) {
+        this.job = job;
+        this.attempt = attempt;
+    }
+
+    public IngestJob job() {
+        return job;
+    }
+
+    /** The lease owner of this attempt: every write the attempt makes is conditional on still holding it. */
+    public String attempt() {
+        return attempt;
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    public boolean directory() {
+        return directory;
+    }
+
+    void fetched(Path path, boolean isDirectory) {
+        this.source = path;
+        this.directory = isDirectory;
+    }
+
+    public String mimeType() {
+        return mimeType;
+    }
+
+    void detected(String type) {
+        this.mimeType = type;
+    }
+
+    public List<ExtractedDocument> documents() {
+        return documents;
+    }
+
+    void documents(List<ExtractedDocument> docs) {
+        this.documents = docs;
+    }
+
+    @Override
+    public String toString() {
+        return "job " + job.id() + " (attempt " + attempt + ")";
+    }
+}

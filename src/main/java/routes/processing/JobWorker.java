@@ -1,0 +1,249 @@
+package routes.processing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import routes.job.IngestJob;
+import routes.job.JobStage;
+import routes.job.JobStore;
+import routes.project.Ids;
+import routes.storage.ContentTypes;
+import routes.storage.Sha256;
+
+/**
+ * The stages of one attempt at a job. The worker route calls them in order; each stage first moves the job to its
+ * stage with a conditional update, which is also where a cancel or delete is noticed and the attempt stops.
+ */
+public final class JobWorker {
+
+    public static final String JOB_ID_HEADER = "CortexJobId";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
+    private static final Set<String> SKIPPED_FOLDERS = Set.of(".git", ".hg", ".svn", "node_modules", "vendor", "target",
+            "build", "dist", "out", ".idea", ".vscode", "__pycache__", ".venv", "venv", ".gradle", ".mvn");
+
+    private final JobStore jobs;
+    private final DocumentStore documents;
+    private final TextExtractor extractor;
+    private final ChunkSplitter splitter;
+    private final Duration lease;
+    private final long maxIndexedFileBytes;
+
+    public JobWorker(JobStore jobs, DocumentStore documents, TextExtractor extractor, ChunkSplitter splitter,
+            Duration lease, long maxIndexedFileBytes) {
+        this.jobs = jobs;
+        this.documents = documents;
+        this.extractor = extractor;
+        this.splitter = splitter;
+        this.lease = lease;
+        this.maxIndexedFileBytes = maxIndexedFileBytes;
+    }
+
+    /** Claims the job for one attempt; null when it is not ours to run (finished, cancelled, deleted, taken). */
+    public JobRun claim(@Header(JOB_ID_HEADER) String jobId) {
+        Optional<UUID> id = Ids.parse(jobId);
+        if (id.isEmpty()) {
+            LOG.warn("Dropping a hand-off without a valid job id: {}", jobId);
+            return null;
+        }
+        String attempt = UUID.randomUUID().toString();
+        return jobs.claim(id.get(), attempt, lease).map(job -> new JobRun(job, attempt)).orElse(null);
+    }
+
+    public JobRun fetch(@Body JobRun run) {
+        enter(run, JobStage.FETCH, "Fetching " + run.job().sourceUri());
+        Path path = Path.of(run.job().sourcePath() != null ? run.job().sourcePath()
+                : java.net.URI.create(run.job().sourceUri()).getPath());
+        if (!Files.exists(path)) {
+            throw new PermanentJobError("Source not found: " + run.job().sourceUri());
+        }
+        run.fetched(path, Files.isDirectory(path));
+        return run;
+    }
+
+    public JobRun verify(@Body JobRun run) {
+        enter(run, JobStage.VERIFY, run.directory() ? "Checking directory" : "Verifying checksum");
+        if (!run.directory()) {
+            String actual = Sha256.of(run.source());
+            String expected = run.job().checksum();
+            if (expected != null && !expected.equals(actual)) {
+                throw new PermanentJobError("Checksum mismatch: expected " + expected + ", source has " + actual);
+            }
+            jobs.describeSource(run.job().id(), run.attempt(), size(run.source()), actual,
+                    ContentTypes.fromName(run.source().getFileName().toString()).orElse(null));
+        }
+        return run;
+    }
+
+    public JobRun detect(@Body JobRun run) {
+        enter(run, JobStage.DETECT, "Detecting type");
+        if (run.directory()) {
+            run.detected("inode/directory");
+        } else {
+            String type = run.job().mimeType() != null ? run.job().mimeType()
+                    : ContentTypes.fromName(run.source().getFileName().toString()).orElse(ContentTypes.OCTET_STREAM);
+            if (!extractor.canExtract(type)) {
+                throw new PermanentJobError("Unsupported content type for extraction: " + type);
+            }
+            run.detected(type);
+        }
+        return run;
+    }
+
+    /** Extracts a single file, or indexes a directory file by file (the stage is then {@code index}). */
+    public JobRun extract(@Body JobRun run) {
+        if (!run.directory()) {
+            enter(run, JobStage.EXTRACT, "Extracting text");
+            byte[] bytes = read(run.source());
+            String name = run.job().originalFilename() != null ? run.job().originalFilename()
+                    : run.source().getFileName().toString();
+            String text = extractor.text(bytes, run.mimeType(), name);
+            if (text.isBlank()) {
+                throw new PermanentJobError("No text could be extracted from " + name);
+            }
+            run.documents(List.of(new ExtractedDocument(name, extractor.title(text, run.mimeType(), name), run.mimeType(),
+                    bytes.length, Sha256.of(bytes), text, List.of())));
+            return run;
+        }
+        enter(run, JobStage.INDEX, "Indexing " + run.source());
+        List<Path> files = indexable(run.source());
+        List<ExtractedDocument> docs = new ArrayList<>();
+        String rootName = run.source().getFileName() == null ? "/" : run.source().getFileName().toString();
+        docs.add(new ExtractedDocument(".", rootName, "inode/directory", 0, null, "", List.of()));
+        double span = JobStage.CHUNK.progress() - JobStage.INDEX.progress();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            String relative = run.source().relativize(file).toString().replace('\\', '/');
+            progress(run, JobStage.INDEX, JobStage.INDEX.progress() + span * i / files.size(),
+                    "Indexing file " + (i + 1) + " of " + files.size() + ": " + relative);
+            byte[] bytes = read(file);
+            if (TextDecoder.looksBinary(bytes)) {
+                continue;
+            }
+            String text = TextDecoder.decode(bytes);
+            if (text.isBlank()) {
+                continue;
+            }
+            String type = ContentTypes.fromName(relative).orElse("text/plain");
+            docs.add(new ExtractedDocument(relative, extractor.title(text, type, relative), type, bytes.length,
+                    Sha256.of(bytes), text, List.of()));
+        }
+        if (docs.size() == 1) {
+            throw new PermanentJobError("No text files found in " + run.source());
+        }
+        run.documents(docs);
+        return run;
+    }
+
+    public JobRun chunk(@Body JobRun run) {
+        enter(run, JobStage.CHUNK, "Chunking " + run.documents().size() + " document(s)");
+        run.documents(run.documents().stream().map(d -> d.withChunks(splitter.split(d.text()))).toList());
+        return run;
+    }
+
+    /** Stores documents and chunks and completes the job in one transaction: both happen, or neither. */
+    public JobRun store(@Body JobRun run) {
+        int chunkCount = run.documents().stream().mapToInt(d -> d.chunks().size()).sum();
+        enter(run, JobStage.STORE, "Storing " + chunkCount + " chunks");
+        int files = run.directory() ? run.documents().size() - 1 : 1;
+        String done = run.directory() ? "Indexed " + files + " files, " + chunkCount + " chunks"
+                : "Extracted " + run.documents().get(0).text().length() + " characters, " + chunkCount + " chunks";
+        boolean completed = jobs.database().inTransaction(c -> {
+            UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), run.directory());
+            if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done)) {
+                c.rollback();
+                return false;
+            }
+            return true;
+        });
+        if (!completed) {
+            throw new JobStopped("job " + run.job().id() + " was cancelled or taken over before it was stored");
+        }
+        return run;
+    }
+
+    public void failed(@Body JobRun run, @ExchangeProperty("CamelExceptionCaught") Exception error) {
+        String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        if (error instanceof PermanentJobError) {
+            LOG.info("Job {} failed: {}", run.job().id(), reason);
+        } else {
+            LOG.warn("Job {} failed", run.job().id(), error);
+        }
+        jobs.fail(run.job().id(), run.attempt(), reason, "Failed at stage " + stageOf(run) + ": " + reason);
+    }
+
+    public void stopped(@Body JobRun run, @ExchangeProperty("CamelExceptionCaught") Exception reason) {
+        LOG.info("Stopped {}: {}", run, reason.getMessage());
+    }
+
+    private String stageOf(JobRun run) {
+        return jobs.findAny(run.job().id()).map(j -> j.stage().toString()).orElse("unknown");
+    }
+
+    private void enter(JobRun run, JobStage stage, String message) {
+        progress(run, stage, stage.progress(), message);
+    }
+
+    private void progress(JobRun run, JobStage stage, double progress, String message) {
+        if (!jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, message)) {
+            throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
+        }
+    }
+
+    private List<Path> indexable(Path root) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return !dir.equals(root) && SKIPPED_FOLDERS.contains(dir.getFileName().toString())
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && attrs.size() <= maxIndexedFileBytes) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package routes.project;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** A project as clients see it (camelCase keys, as the old service had them). */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"id", "name", "description", "createdAt", "updatedAt"})
+public record Project(UUID id, String name, String description, Instant createdAt, Instant updatedAt) {
+}

@@ -1,0 +1,74 @@
+package routes.project;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import routes.api.ApiException;
+import routes.db.Database;
+import routes.db.Dialect;
+
+/** Projects and their ingest sources. */
+public final class ProjectStore {
+
+    private static final String COLUMNS = "id, name, description, created_at, updated_at";
+
+    private final Database db;
+
+    public ProjectStore(Database db) {
+        this.db = db;
+    }
+
+    /** Creates the project and its default source in one transaction, so a project never lacks one. */
+    public Project create(String name, String description) {
+        Instant now = Dialect.now();
+        Project project = new Project(UUID.randomUUID(), name, description, now, now);
+        return db.inTransaction(c -> {
+            db.update(c, "INSERT INTO projects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+                    project.id(), name, description, now, now);
+            db.update(c, "INSERT INTO ingest_sources (id, project_id, kind, name, created_at) VALUES (?, ?, 'default', 'default', ?)",
+                    UUID.randomUUID(), project.id(), now);
+            return project;
+        });
+    }
+
+    public List<Project> list() {
+        return db.inTransaction(c -> db.query(c, "SELECT " + COLUMNS + " FROM projects ORDER BY created_at DESC, id DESC",
+                this::map));
+    }
+
+    public Optional<Project> find(UUID id) {
+        return db.inTransaction(c -> find(c, id));
+    }
+
+    public Optional<Project> find(Connection c, UUID id) throws SQLException {
+        return db.queryOne(c, "SELECT " + COLUMNS + " FROM projects WHERE id = ?", this::map, id);
+    }
+
+    /** The project with this path id, or the 404 every project-scoped route answers for an unknown one. */
+    public Project require(String projectId) {
+        return Ids.parse(projectId).flatMap(this::find)
+                .orElseThrow(() -> ApiException.notFound("Project not found: " + projectId));
+    }
+
+    public UUID defaultSource(Connection c, UUID projectId) throws SQLException {
+        return db.queryOne(c, "SELECT id FROM ingest_sources WHERE project_id = ? AND kind = 'default'",
+                rs -> db.dialect().uuid(rs, "id"), projectId)
+                .orElseThrow(() -> new IllegalStateException("project " + projectId + " has no default source"));
+    }
+
+    public boolean sourceExists(Connection c, UUID projectId, UUID sourceId) throws SQLException {
+        return db.queryOne(c, "SELECT id FROM ingest_sources WHERE project_id = ? AND id = ?",
+                rs -> rs.getString(1), projectId, sourceId).isPresent();
+    }
+
+    private Project map(ResultSet rs) throws SQLException {
+        Dialect d = db.dialect();
+        return new Project(d.uuid(rs, "id"), rs.getString("name"), rs.getString("description"),
+                d.instant(rs, "created_at"), d.instant(rs, "updated_at"));
+    }
+}

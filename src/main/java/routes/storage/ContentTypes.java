@@ -1,0 +1,68 @@
+package routes.storage;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import routes.api.ApiException;
+
+/** The allow-list of content types, and the normalisation of what clients declare. */
+public final class ContentTypes {
+
+    public static final String OCTET_STREAM = "application/octet-stream";
+
+    private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
+            Map.entry("txt", "text/plain"), Map.entry("text", "text/plain"), Map.entry("log", "text/plain"),
+            Map.entry("md", "text/markdown"), Map.entry("markdown", "text/markdown"),
+            Map.entry("csv", "text/csv"), Map.entry("json", "application/json"),
+            Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("pdf", "application/pdf"),
+            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+
+    private final List<String> allowed;
+
+    public ContentTypes(List<String> allowed) {
+        this.allowed = allowed.stream().map(ContentTypes::normalize).toList();
+    }
+
+    /** Lowercase, parameters stripped: {@code Text/Plain; charset=utf-8} is {@code text/plain}. */
+    public static String normalize(String declared) {
+        if (declared == null) {
+            return null;
+        }
+        int semi = declared.indexOf(';');
+        String type = (semi >= 0 ? declared.substring(0, semi) : declared).trim().toLowerCase(Locale.ROOT);
+        return type.isEmpty() ? null : type;
+    }
+
+    public static Optional<String> fromName(String fileName) {
+        if (fileName == null) {
+            return Optional.empty();
+        }
+        int dot = fileName.lastIndexOf('.');
+        if (dot < 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The type a file is taken as: the declared one, or (missing or octet-stream) the one its name implies. The
+     * result must be on the allow-list.
+     */
+    public String accept(String declared, String fileName) {
+        String type = normalize(declared);
+        if (type == null || OCTET_STREAM.equals(type)) {
+            type = fromName(fileName).orElseThrow(() -> ApiException.badRequest(
+                    "Cannot tell the content type of '" + fileName + "': declare it (allowed: " + String.join(", ", allowed) + ")"));
+        }
+        if (!isAllowed(type)) {
+            throw ApiException.badRequest("Unsupported content type: " + type + " (allowed: " + String.join(", ", allowed) + ")");
+        }
+        return type;
+    }
+
+    public boolean isAllowed(String type) {
+        return allowed.contains("*") || allowed.contains(type);
+    }
+}

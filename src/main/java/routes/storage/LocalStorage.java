@@ -1,0 +1,59 @@
+package routes.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+/** The local storage backend: objects are files under one directory, keyed like S3 objects. */
+public final class LocalStorage {
+
+    private final Path root;
+    private final String prefix;
+
+    public LocalStorage(Path root, String prefix) {
+        this.root = root;
+        this.prefix = prefix;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the storage directory " + root, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Moves a validated temporary file into place and returns where it now lives. */
+    public StoredObject put(Path source, UUID projectId, UUID jobId, String fileName) {
+        String key = ObjectKeys.key(prefix, projectId, jobId, fileName);
+        Path target = root.resolve(key).normalize();
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StorageUnavailableException("cannot write " + key + " to local storage: " + e.getMessage(), e);
+        }
+        return new StoredObject(key, target.toUri().toString(), target);
+    }
+
+    /** Removes an object and the folders left empty by it (compensation for a job that was not created). */
+    public void delete(StoredObject object) {
+        try {
+            Files.deleteIfExists(object.path());
+            Path dir = object.path().getParent();
+            while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
+                Files.delete(dir);
+                dir = dir.getParent();
+            }
+        } catch (DirectoryNotEmptyException e) {
+            // other objects live there: the folder stays
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
