@@ -31,14 +31,13 @@ public final class HttpErrorPages implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter platform = VertxPlatformHttpRouter.lookup(context);
-        if (platform == null) {
-            return;
-        }
-        install(platform);
-        if (platform.getServer() != null && platform.getServer().getServer() != null
-                && platform.getServer().getServer().requestHandler() instanceof Router outer) {
-            install(outer);
+        // The router is registered under a name that carries the port, so find it by type.
+        for (VertxPlatformHttpRouter platform : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            install(platform);
+            if (platform.getServer() != null && platform.getServer().getServer() != null
+                    && platform.getServer().getServer().requestHandler() instanceof Router outer) {
+                install(outer);
+            }
         }
     }
 

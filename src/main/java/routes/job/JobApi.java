@@ -98,11 +98,11 @@ public final class JobApi {
 
     public IngestJob cancel(@Header("project_id") String projectId, @Header("job_id") String jobId) {
         Project project = projects.require(projectId);
-        IngestJob job = jobs.cancel(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
-        if (job.status() != JobStatus.CANCELLED) {
-            throw ApiException.badRequest("Job cannot be cancelled. Current status: " + job.status());
+        JobStore.Transition result = jobs.cancel(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
+        if (!result.moved()) {
+            throw ApiException.badRequest("Job cannot be cancelled. Current status: " + result.job().status());
         }
-        return job;
+        return result.job();
     }
 
     public void delete(@Header("project_id") String projectId, @Header("job_id") String jobId) {

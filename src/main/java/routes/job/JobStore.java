@@ -98,15 +98,19 @@ public final class JobStore {
         });
     }
 
-    /** queued|running -> cancelled. Empty when the job is unknown; otherwise the job as it is after the attempt. */
-    public Optional<IngestJob> cancel(UUID projectId, UUID jobId) {
+    /** The outcome of a conditional status change: the job as it is now, and whether this call moved it. */
+    public record Transition(IngestJob job, boolean moved) {
+    }
+
+    /** queued|running -> cancelled. Empty when the job is unknown. */
+    public Optional<Transition> cancel(UUID projectId, UUID jobId) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
-            db.update(c, "UPDATE ingest_jobs SET status = ?, completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
+            int moved = db.update(c, "UPDATE ingest_jobs SET status = ?, completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND deleted_at IS NULL"
                     + " AND status IN (" + in(JobStatus.sourcesOf(JobStatus.CANCELLED)) + ")",
                     JobStatus.CANCELLED, now, now, jobId, projectId);
-            return find(c, projectId, jobId);
+            return find(c, projectId, jobId).map(job -> new Transition(job, moved == 1));
         });
     }
 
