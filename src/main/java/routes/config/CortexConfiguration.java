@@ -43,7 +43,11 @@ public class CortexConfiguration implements CamelConfiguration {
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);
 
-        Database db = new Database(settings.string("cortex.database.url"),
+        String url = settings.string("cortex.database.url");
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw Settings.invalid("cortex.database.url", url, "a jdbc:sqlite: or jdbc:postgresql: URL");
+        }
+        Database db = new Database(url,
                 settings.optional("cortex.database.user").orElse(null),
                 settings.optional("cortex.database.password").orElse(null),
                 settings.positiveInt("cortex.database.pool-size"));

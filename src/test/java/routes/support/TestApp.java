@@ -60,6 +60,11 @@ public final class TestApp implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            try {
+                main.stop();
+            } catch (Exception stopError) {
+                e.addSuppressed(stopError);
+            }
             throw new IllegalStateException("the application did not start: " + e.getMessage(), e);
         }
         return new TestApp(main, port, dataDir);

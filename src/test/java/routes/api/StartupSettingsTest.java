@@ -1,0 +1,43 @@
+package routes.api;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+
+/** A bad setting stops start-up with a message that names the property and its environment variable. */
+class StartupSettingsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void badNumberNamesTheSetting() {
+        assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp, Map.of("cortex.chunk.size", "big")))
+                .hasStackTraceContaining("cortex.chunk.size (CORTEX_CHUNK_SIZE) = 'big'");
+    }
+
+    @Test
+    void overlapMustBeSmallerThanTheChunk() {
+        assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp,
+                Map.of("cortex.chunk.size", "100", "cortex.chunk.overlap", "100")))
+                .hasStackTraceContaining("CORTEX_CHUNK_OVERLAP");
+    }
+
+    @Test
+    void unknownBackendNamesTheChoices() {
+        assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp, Map.of("cortex.storage.backend", "ftp")))
+                .hasStackTraceContaining("CORTEX_STORAGE_BACKEND").hasStackTraceContaining("one of local");
+    }
+
+    @Test
+    void unsupportedDatabaseUrlNamesTheSetting() {
+        assertThatThrownBy(() -> TestApp.start("jdbc:mysql://localhost/x", tmp, Map.of()))
+                .hasStackTraceContaining("CORTEX_DATABASE_URL");
+    }
+}

@@ -1,0 +1,53 @@
+package routes.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ChunkSplitterTest {
+
+    @Test
+    void respectsSizeAndCoversTheTextWithExactlyTheOverlap() {
+        String text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(100);
+        List<Chunk> chunks = new ChunkSplitter(300, 50).split(text);
+        assertThat(chunks).hasSizeGreaterThan(10);
+        assertThat(chunks.get(0).start()).isZero();
+        assertThat(chunks.get(chunks.size() - 1).end()).isEqualTo(text.length());
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk c = chunks.get(i);
+            assertThat(c.ordinal()).isEqualTo(i);
+            assertThat(c.text()).hasSizeLessThanOrEqualTo(300).isEqualTo(text.substring(c.start(), c.end()));
+            if (i > 0) {
+                // no gap, and nothing repeated beyond the overlap
+                assertThat(c.start()).isLessThanOrEqualTo(chunks.get(i - 1).end());
+                assertThat(chunks.get(i - 1).end() - c.start()).isBetween(0, 50);
+            }
+        }
+    }
+
+    @Test
+    void prefersParagraphThenLineBreaks() {
+        String para = "a".repeat(60) + "\n\n" + "b".repeat(60) + "\n" + "c".repeat(60);
+        List<Chunk> chunks = new ChunkSplitter(100, 0).split(para);
+        assertThat(chunks.get(0).text()).isEqualTo("a".repeat(60) + "\n\n");
+        List<Chunk> lines = new ChunkSplitter(100, 0).split("b".repeat(60) + "\n" + "c".repeat(60));
+        assertThat(lines.get(0).text()).isEqualTo("b".repeat(60) + "\n");
+    }
+
+    @Test
+    void cutsUnbrokenTextAtTheWindow() {
+        List<Chunk> chunks = new ChunkSplitter(10, 2).split("x".repeat(25));
+        assertThat(chunks).extracting(Chunk::start).containsExactly(0, 8, 16);
+        assertThat(chunks.get(2).end()).isEqualTo(25);
+    }
+
+    @Test
+    void shortAndEmptyText() {
+        assertThat(new ChunkSplitter(100, 10).split("short")).extracting(Chunk::text).containsExactly("short");
+        assertThat(new ChunkSplitter(100, 10).split("")).isEmpty();
+        assertThatThrownBy(() -> new ChunkSplitter(10, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
