@@ -36,23 +36,21 @@ public final class Settings {
     }
 
     public int positiveInt(String key) {
-        return parse(key, v -> {
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new IllegalArgumentException();
-            }
-            return n;
-        }, "a whole number of at least 1");
+        return intAtLeast(key, 1);
     }
 
     public int nonNegativeInt(String key) {
+        return intAtLeast(key, 0);
+    }
+
+    private int intAtLeast(String key, int min) {
         return parse(key, v -> {
             int n = Integer.parseInt(v);
-            if (n < 0) {
+            if (n < min) {
                 throw new IllegalArgumentException();
             }
             return n;
-        }, "a whole number of at least 0");
+        }, "a whole number of at least " + min);
     }
 
     public Path path(String key) {

@@ -1,6 +1,5 @@
 package routes.job;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** Where a job is in its processing, in order; {@code progress} at the start of each stage grows with it. */
@@ -18,16 +17,11 @@ public enum JobStage {
     }
 
     public static Optional<JobStage> parse(String value) {
-        for (JobStage s : values()) {
-            if (s.toString().equals(value)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return LowercaseNames.parse(values(), value);
     }
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return LowercaseNames.of(this);
     }
 }

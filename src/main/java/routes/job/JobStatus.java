@@ -1,7 +1,6 @@
 package routes.job;
 
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,16 +40,11 @@ public enum JobStatus {
     }
 
     public static Optional<JobStatus> parse(String value) {
-        for (JobStatus s : values()) {
-            if (s.toString().equals(value)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return LowercaseNames.parse(values(), value);
     }
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return LowercaseNames.of(this);
     }
 }

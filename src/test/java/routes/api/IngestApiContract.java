@@ -55,6 +55,7 @@ abstract class IngestApiContract {
         app = TestApp.start(databaseUrl(tmp), tmp.resolve("data"), Map.of(
                 "cortex.local-source-roots", sources.toString(),
                 "cortex.storage.max-upload-mb", "1",
+                "cortex.http.max-body-bytes", String.valueOf(3 * 1024 * 1024),
                 "cortex.chunk.size", "200",
                 "cortex.chunk.overlap", "20"));
     }
@@ -159,6 +160,9 @@ abstract class IngestApiContract {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=x")));
         assertThat(form.status()).isEqualTo(415);
         assertThat(form.detail()).contains("application/json");
+        Reply tooLarge = app.postJson("/api/projects", "{\"name\":\"" + "x".repeat(4 * 1024 * 1024) + "\"}");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.detail()).isEqualTo("Request body too large");
     }
 
     // --- the old service's cases ----------------------------------------------------------------------------
