@@ -54,6 +54,8 @@ public final class IngestBench {
             // warm-up, not counted
             run(clients, 3, () -> check(app.postJson(path, body).status(), 201));
             Result api = run(clients, seconds, () -> check(app.postJson(path, body).status(), 201));
+            // The framework's share: a route that reads one row and answers, through the same HTTP stack.
+            Result http = run(clients, seconds, () -> check(app.get("/api/projects/" + project).status(), 200));
 
             UUID projectId = UUID.fromString(project);
             UUID sourceId = UUID.fromString(app.get(path + "?limit=1").json().at("/items/0/source_id").asText());
@@ -62,7 +64,12 @@ public final class IngestBench {
                     api.perSecond(), api.p(50), api.p(99), api.count());
             System.out.printf("ceiling JDBC insert      : %8.0f rows/s  p50 %6.2f ms  p99 %6.2f ms  (%d rows)%n",
                     raw.perSecond(), raw.p(50), raw.p(99), raw.count());
-            System.out.printf("ratio API / raw          : %8.2f%n%n", api.perSecond() / raw.perSecond());
+            System.out.printf("ratio API / raw          : %8.2f%n", api.perSecond() / raw.perSecond());
+            System.out.printf("HTTP GET project (1 row) : %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms%n%n",
+                    http.perSecond(), http.p(50), http.p(99));
+            if (Boolean.getBoolean("bench.skipListing")) {
+                return;
+            }
 
             String listed = app.postJson("/api/projects", "{\"name\":\"listing\"}").json().get("id").asText();
             String listPath = "/api/projects/" + listed + "/ingest/jobs?limit=50";
