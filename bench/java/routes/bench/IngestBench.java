@@ -45,7 +45,7 @@ public final class IngestBench {
         try (TestApp app = TestApp.start(url, tmp.resolve("data"), Map.of("cortex.local-source-roots", sources.toString(),
                 "cortex.database.pool-size", String.valueOf(clients)))) {
             // Intake only: the worker would compete for the same two cores with what is being measured.
-            app.context().getRouteController().stopRoute("job-worker-process");
+            app.context().getRouteController().stopRoute("job-worker-consume");
             app.context().getRouteController().stopRoute("job-recovery");
             String project = app.postJson("/api/projects", "{\"name\":\"bench\"}").json().get("id").asText();
             String path = "/api/projects/" + project + "/ingest/jobs";

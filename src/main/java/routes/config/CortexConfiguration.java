@@ -8,16 +8,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
 import routes.api.Json;
 import routes.db.Database;
+import routes.job.IdempotencyKeys;
 import routes.job.JobApi;
 import routes.job.JobIntake;
 import routes.job.JobStore;
 import routes.job.SourcePolicy;
+import routes.messaging.BrokerConnection;
+import routes.messaging.EmbeddedBroker;
 import routes.processing.ChunkSplitter;
 import routes.processing.DocumentStore;
 import routes.processing.JobWorker;
@@ -30,7 +35,8 @@ import routes.storage.MultipartReceiver;
 
 /**
  * Builds the application's beans from validated settings and binds them under the names the YAML routes use.
- * Runs before any route starts, so a bad setting stops start-up with a message naming it.
+ * Runs before any route is built, so a bad setting stops start-up with a message naming it, and the role and
+ * queue mode decide here which routes exist (the routes' preconditions read the cortex.run.* flags set below).
  */
 @Configuration
 public class CortexConfiguration implements CamelConfiguration {
@@ -39,6 +45,16 @@ public class CortexConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
+
+        String role = settings.oneOf("cortex.role", "all", "api", "worker");
+        boolean eager = Boolean.parseBoolean(settings.oneOf("cortex.tasks.eager", "true", "false"));
+        boolean api = !role.equals("worker");
+        boolean worker = !role.equals("api");
+        if (eager && !role.equals("all")) {
+            throw Settings.invalid("cortex.role", role, "'all' with CORTEX_TASKS_EAGER=true (the in-process queue"
+                    + " cannot reach another process)");
+        }
+        runFlags(context.getPropertiesComponent(), api, worker, eager);
 
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);
@@ -51,8 +67,12 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.optional("cortex.database.user").orElse(null),
                 settings.optional("cortex.database.password").orElse(null),
                 settings.positiveInt("cortex.database.pool-size"));
-        closeOnStop(context, db);
+        stopWithContext(context, db::close);
         db.migrate();
+
+        if (!eager) {
+            messaging(context, settings);
+        }
 
         settings.oneOf("cortex.storage.backend", "local");
         long maxBytes = settings.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L;
@@ -66,25 +86,67 @@ public class CortexConfiguration implements CamelConfiguration {
 
         ProjectStore projects = new ProjectStore(db);
         JobStore jobs = new JobStore(db);
-        JobIntake intake = new JobIntake(jobs, projects, storage, contentTypes, tempDir, maxBytes);
-        registry.bind("projectApi", new ProjectApi(projects, json));
+        IdempotencyKeys keys = new IdempotencyKeys(db);
+        JobIntake intake = new JobIntake(jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
+        registry.bind("projectApi", new ProjectApi(projects, json));
         registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, new MultipartReceiver(tempDir, maxBytes),
-                documents, json));
+                documents, keys, json));
         registry.bind("jobStore", jobs);
+        registry.bind("idempotencyKeys", keys);
         registry.bind("errorResponses", new ErrorResponses());
 
         // Used by the YAML routes; checked here so that a bad value stops start-up with its name.
         settings.positiveInt("cortex.worker.concurrency");
+        settings.positiveInt("cortex.worker.lease-renew-ms");
         settings.positiveInt("cortex.jobs.queue-size");
         settings.positiveInt("cortex.recovery.period-ms");
+        settings.nonNegativeInt("cortex.recovery.grace-seconds");
         settings.nonNegativeInt("cortex.recovery.stale-seconds");
+        settings.nonNegativeInt("cortex.task.max-retries");
+        settings.nonNegativeInt("cortex.task.retry-backoff-seconds");
+        settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
+        settings.positiveInt("cortex.idempotency.retention-hours");
         ChunkSplitter splitter = chunkSplitter(settings);
         registry.bind("jobWorker", new JobWorker(jobs, documents, new TextExtractor(), splitter,
                 Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds")),
-                settings.positiveInt("cortex.index.max-file-kb") * 1024L));
+                settings.positiveInt("cortex.index.max-file-kb") * 1024L,
+                new JobWorker.TestingHooks(settings.nonNegativeInt("cortex.testing.fail-attempts"),
+                        settings.nonNegativeInt("cortex.testing.stage-delay-ms"))));
 
         context.addStartupListener(new HttpErrorPages());
+    }
+
+    /**
+     * The broker: embedded (journal under the data directory, TCP acceptor for other instances) unless
+     * CORTEX_BROKER_URL names an external one. The "jms" component sends and consumes over a pooled factory.
+     */
+    private static void messaging(CamelContext context, Settings settings) throws Exception {
+        String brokerUrl = settings.optional("cortex.broker.url").orElse(null);
+        if (brokerUrl == null) {
+            EmbeddedBroker broker = new EmbeddedBroker(settings.string("cortex.broker.config"),
+                    settings.path("cortex.broker.data-dir"), settings.string("cortex.broker.host"),
+                    settings.positiveInt("cortex.broker.port"));
+            context.addService(broker, true, true);
+            brokerUrl = broker.clientUrl();
+        }
+        BrokerConnection connection = new BrokerConnection(brokerUrl,
+                settings.optional("cortex.broker.user").orElse(null),
+                settings.optional("cortex.broker.password").orElse(null),
+                settings.positiveInt("cortex.broker.max-connections"));
+        context.addService(connection, true, true);
+        context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
+    }
+
+    /** Which routes this instance runs; the YAML routes' preconditions and rest 'disabled' flag read these. */
+    private static void runFlags(PropertiesComponent properties, boolean api, boolean worker, boolean eager) {
+        properties.addInitialProperty("cortex.run.api", String.valueOf(api));
+        properties.addInitialProperty("cortex.run.no-api", String.valueOf(!api));
+        properties.addInitialProperty("cortex.run.worker", String.valueOf(worker));
+        properties.addInitialProperty("cortex.run.broker-handoff", String.valueOf(!eager));
+        properties.addInitialProperty("cortex.run.eager-handoff", String.valueOf(eager));
+        properties.addInitialProperty("cortex.run.broker-worker", String.valueOf(worker && !eager));
+        properties.addInitialProperty("cortex.run.eager-worker", String.valueOf(worker && eager));
     }
 
     private static ChunkSplitter chunkSplitter(Settings settings) {
@@ -97,17 +159,12 @@ public class CortexConfiguration implements CamelConfiguration {
         return new ChunkSplitter(size, overlap);
     }
 
-    private static void closeOnStop(CamelContext context, Database db) {
-        try {
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    db.close();
-                }
-            }, true, true);
-        } catch (Exception e) {
-            db.close();
-            throw new IllegalStateException("cannot register the database for shutdown", e);
-        }
+    private static void stopWithContext(CamelContext context, Runnable stop) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                stop.run();
+            }
+        }, true, true);
     }
 }

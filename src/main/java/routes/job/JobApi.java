@@ -1,5 +1,7 @@
 package routes.job;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,19 +11,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import routes.api.ApiException;
 import routes.api.Json;
+import routes.db.DatabaseException;
 import routes.processing.DocumentStore;
 import routes.project.Ids;
 import routes.project.Project;
 import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
 import routes.storage.MultipartReceiver;
+import routes.storage.ReceivedFile;
+import routes.storage.Sha256;
 
 /** The ingest routes of a project: request validation and answers. Routes wire these methods to HTTP. */
 public final class JobApi {
 
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Exchange property holding the {@link CreatedJob} while it is handed over. */
+    public static final String CREATED = "cortexCreatedJob";
+    /** Header the hand-off sets to the task id (broker message id) of the job's message. */
+    public static final String TASK_ID = "CortexTaskId";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 100;
 
@@ -41,11 +52,13 @@ public final class JobApi {
     private final SourcePolicy sources;
     private final MultipartReceiver receiver;
     private final DocumentStore documents;
+    private final IdempotencyKeys keys;
     private final ObjectMapper mapper;
 
     public JobApi(ProjectStore projects, JobStore jobs, JobIntake intake, SourcePolicy sources,
-            MultipartReceiver receiver, DocumentStore documents, ObjectMapper mapper) {
+            MultipartReceiver receiver, DocumentStore documents, IdempotencyKeys keys, ObjectMapper mapper) {
         this.documents = documents;
+        this.keys = keys;
         this.projects = projects;
         this.jobs = jobs;
         this.intake = intake;
@@ -80,20 +93,31 @@ public final class JobApi {
         return documents.listForJob(get(projectId, jobId).id());
     }
 
-    public IngestJob create(@Header("project_id") String projectId, @Header("Content-Type") String contentType, @Body String body) {
+    public CreatedJob create(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+            @Header("Content-Type") String contentType, @Body String body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
-        String sourceUri = Json.text(request, "source_uri", "sourceUri");
-        String sourcePath = Json.text(request, "source_path", "sourcePath");
-        SourcePolicy.LocalSource source = sources.resolve(project.id(), sourceUri, sourcePath);
-        String filename = Json.text(request, "original_filename");
-        String checksum = Json.text(request, "checksum");
-        String mimeType = ContentTypes.normalize(Json.text(request, "mime_type"));
-        Long byteSize = longField(request, "byte_size");
-        return intake.create(new JobIntake.NewJob(project.id(), null,
-                sourcePath != null ? sourcePath : source.path().toString(), source.uri(),
-                filename != null ? filename : source.fileName(), byteSize, mimeType,
-                checksum == null ? null : JobIntake.checksum(checksum)));
+        return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("jobs\n" + request).getBytes(UTF_8))), key -> {
+            String sourceUri = Json.text(request, "source_uri", "sourceUri");
+            String sourcePath = Json.text(request, "source_path", "sourcePath");
+            SourcePolicy.LocalSource source = sources.resolve(project.id(), sourceUri, sourcePath);
+            String filename = Json.text(request, "original_filename");
+            String checksum = Json.text(request, "checksum");
+            String mimeType = ContentTypes.normalize(Json.text(request, "mime_type"));
+            Long byteSize = longField(request, "byte_size");
+            return intake.create(new JobIntake.NewJob(project.id(), null,
+                    sourcePath != null ? sourcePath : source.path().toString(), source.uri(),
+                    filename != null ? filename : source.fileName(), byteSize, mimeType,
+                    checksum == null ? null : JobIntake.checksum(checksum)), key);
+        });
+    }
+
+    /**
+     * The answer of the create route: the job as committed (queued, whatever a fast worker did since), with the
+     * task id of its hand-off.
+     */
+    public IngestJob jobReply(@ExchangeProperty(CREATED) CreatedJob created, @Header(TASK_ID) String taskId) {
+        return created.fresh() ? created.job().withTaskId(taskId) : created.job();
     }
 
     public IngestJob cancel(@Header("project_id") String projectId, @Header("job_id") String jobId) {
@@ -113,15 +137,38 @@ public final class JobApi {
         }
     }
 
-    public UploadAccepted upload(@Header("project_id") String projectId, @Body HttpServerRequest request) {
+    public CreatedJob upload(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+            @Body HttpServerRequest request) {
         Project project = projects.require(projectId);
-        IngestJob job = intake.fromUpload(project.id(), receiver.receive(request));
+        ReceivedFile file = receiver.receive(request);
+        String fingerprint = Sha256.of(String.join("\n", "upload", file.sha256(), String.valueOf(file.fileName()),
+                String.valueOf(file.declaredType()), String.valueOf(file.expectedChecksum())).getBytes(UTF_8));
+        try {
+            return once(project.id(), IdempotencyKeys.of(idempotencyKey, fingerprint),
+                    key -> intake.fromUpload(project.id(), file, key));
+        } finally {
+            intake.discard(file);
+        }
+    }
+
+    public UploadAccepted uploadReply(@ExchangeProperty(CREATED) CreatedJob created, @Header(TASK_ID) String taskId) {
+        IngestJob job = jobReply(created, taskId);
         return new UploadAccepted(job.originalFilename(), job.id(), job);
     }
 
-    public IngestAccepted ingest(@Header("project_id") String projectId, @Header("Content-Type") String contentType, @Body String body) {
+    public CreatedJob ingest(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+            @Header("Content-Type") String contentType, @Body String body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
+        return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("ingest\n" + request).getBytes(UTF_8))),
+                key -> ingest(project, request, key));
+    }
+
+    public IngestAccepted ingestReply(@ExchangeProperty(CREATED) CreatedJob created) {
+        return new IngestAccepted(created.job().id());
+    }
+
+    private IngestJob ingest(Project project, JsonNode request, IdempotencyKeys.Key key) {
         String type = Json.text(request, "source_type");
         if ("text".equals(type)) {
             String content = Json.text(request, "content");
@@ -131,7 +178,7 @@ public final class JobApi {
             String sourceId = Json.text(request, "source_id");
             UUID source = sourceId == null ? null
                     : Ids.parse(sourceId).orElseThrow(() -> ApiException.badRequest("Unknown source_id for this project: " + sourceId));
-            return new IngestAccepted(intake.fromText(project.id(), content, source).id());
+            return intake.fromText(project.id(), content, source, key);
         }
         if ("repository".equals(type)) {
             String repoPath = Json.text(request, "repo_path");
@@ -143,10 +190,36 @@ public final class JobApi {
             if (!source.directory()) {
                 throw ApiException.badRequest("Repository must be a directory: " + (blank(repoPath) ? repoUrl : repoPath));
             }
-            return new IngestAccepted(intake.create(new JobIntake.NewJob(project.id(), null, source.path().toString(),
-                    source.uri(), source.fileName(), null, null, null)).id());
+            return intake.create(new JobIntake.NewJob(project.id(), null, source.path().toString(),
+                    source.uri(), source.fileName(), null, null, null), key);
         }
         throw ApiException.badRequest("Unsupported source_type: " + type);
+    }
+
+    /**
+     * Creates a job once per Idempotency-Key: a replay of the same request answers with the job it created, the same
+     * key with another request is 409. Of two racing requests with one key, the loser's transaction fails on the
+     * key and it answers as a replay.
+     */
+    private CreatedJob once(UUID projectId, IdempotencyKeys.Key key, java.util.function.Function<IdempotencyKeys.Key, IngestJob> create) {
+        if (key == null) {
+            return new CreatedJob(create.apply(null), true);
+        }
+        var earlier = keys.replay(projectId, key);
+        if (earlier.isPresent()) {
+            return replayOf(projectId, earlier.get());
+        }
+        try {
+            return new CreatedJob(create.apply(key), true);
+        } catch (DatabaseException e) {
+            return keys.replay(projectId, key).map(id -> replayOf(projectId, id)).orElseThrow(() -> e);
+        }
+    }
+
+    /** A replay answers with the job as it is now (it may have progressed), found even if deleted since. */
+    private CreatedJob replayOf(UUID projectId, UUID jobId) {
+        return new CreatedJob(jobs.findAny(jobId).filter(j -> j.projectId().equals(projectId))
+                .orElseThrow(() -> jobNotFound(jobId.toString())), false);
     }
 
     private static UUID jobId(String jobId) {

@@ -33,15 +33,17 @@ public final class JobIntake {
     }
 
     private final JobStore jobs;
+    private final IdempotencyKeys keys;
     private final ProjectStore projects;
     private final LocalStorage storage;
     private final ContentTypes contentTypes;
     private final Path tempDir;
     private final long maxBytes;
 
-    public JobIntake(JobStore jobs, ProjectStore projects, LocalStorage storage, ContentTypes contentTypes,
-            Path tempDir, long maxBytes) {
+    public JobIntake(JobStore jobs, IdempotencyKeys keys, ProjectStore projects, LocalStorage storage,
+            ContentTypes contentTypes, Path tempDir, long maxBytes) {
         this.jobs = jobs;
+        this.keys = keys;
         this.projects = projects;
         this.storage = storage;
         this.contentTypes = contentTypes;
@@ -49,11 +51,11 @@ public final class JobIntake {
         this.maxBytes = maxBytes;
     }
 
-    public IngestJob create(NewJob request) {
-        return insert(UUID.randomUUID(), request);
+    public IngestJob create(NewJob request, IdempotencyKeys.Key key) {
+        return insert(UUID.randomUUID(), request, key);
     }
 
-    private IngestJob insert(UUID jobId, NewJob request) {
+    private IngestJob insert(UUID jobId, NewJob request, IdempotencyKeys.Key key) {
         return jobs.database().inTransaction(c -> {
             UUID sourceId = request.sourceId();
             if (sourceId == null) {
@@ -63,12 +65,15 @@ public final class JobIntake {
             }
             IngestJob job = queued(jobId, request, sourceId);
             jobs.insert(c, job);
+            if (key != null) {
+                keys.remember(c, request.projectId(), key, jobId);
+            }
             return job;
         });
     }
 
     /** Validates a received upload, stores it, and creates its job; the temporary file never outlives the call. */
-    public IngestJob fromUpload(UUID projectId, ReceivedFile file) {
+    public IngestJob fromUpload(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key) {
         try {
             String type = contentTypes.accept(file.declaredType(), file.fileName());
             if (file.expectedChecksum() != null) {
@@ -79,14 +84,19 @@ public final class JobIntake {
                 }
             }
             String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
-            return store(projectId, file.tempFile(), name, type, file.size(), file.sha256());
+            return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, key);
         } finally {
-            deleteQuietly(file.tempFile());
+            discard(file);
         }
     }
 
+    /** The temporary file of an upload never outlives its request. */
+    public void discard(ReceivedFile file) {
+        deleteQuietly(file.tempFile());
+    }
+
     /** The text helper: the content is stored like an upload of {@code content.txt}, under the same rules. */
-    public IngestJob fromText(UUID projectId, String content, UUID sourceId) {
+    public IngestJob fromText(UUID projectId, String content, UUID sourceId, IdempotencyKeys.Key key) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxBytes) {
             throw ApiException.badRequest("Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
@@ -96,7 +106,7 @@ public final class JobIntake {
         try {
             temp = Files.createTempFile(tempDir, "text-", ".part");
             Files.write(temp, bytes);
-            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId);
+            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId, key);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -116,16 +126,13 @@ public final class JobIntake {
         return v;
     }
 
-    private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256) {
-        return store(projectId, temp, name, type, size, sha256, null);
-    }
-
-    private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256, UUID sourceId) {
+    private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256, UUID sourceId,
+            IdempotencyKeys.Key key) {
         UUID jobId = UUID.randomUUID();
         StoredObject object = storage.put(temp, projectId, jobId, name);
         try {
             return insert(jobId, new NewJob(projectId, sourceId, object.path().toString(), object.uri(), name, size,
-                    type, sha256));
+                    type, sha256), key);
         } catch (RuntimeException e) {
             storage.delete(object);
             throw e;
@@ -136,7 +143,7 @@ public final class JobIntake {
         Instant now = Dialect.now();
         return new IngestJob(jobId, r.projectId(), r.sourcePath(), r.sourceUri(), r.originalFilename(), r.byteSize(),
                 r.mimeType(), r.checksum(), JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0,
-                "Queued", null, null, "inline-" + jobId, sourceId, 0);
+                "Queued", null, null, null, sourceId, 0);
     }
 
     private static void deleteQuietly(Path file) {

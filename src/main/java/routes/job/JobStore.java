@@ -43,6 +43,40 @@ public final class JobStore {
                 job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
     }
 
+    /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
+    public void handedOff(String jobId, String taskId) {
+        Instant now = Dialect.now();
+        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET task_id = ?, handed_off_at = ?,"
+                + " next_attempt_at = COALESCE(next_attempt_at, ?) WHERE id = ?", taskId, now, now, UUID.fromString(jobId)));
+    }
+
+    /**
+     * running -> queued after a failed attempt that will be retried at {@code nextAttemptAt}. False when the job was
+     * cancelled or taken over meanwhile.
+     */
+    public boolean requeue(UUID jobId, String owner, String error, String message, Instant nextAttemptAt) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = 'queued', error_message = ?, message = ?,"
+                + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
+                error, message, nextAttemptAt, now, jobId, owner) == 1);
+    }
+
+    /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
+    public void renewLeases(java.util.Map<UUID, String> attempts, Duration lease) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        Instant until = Dialect.now().plus(lease);
+        db.inTransaction(c -> {
+            for (var e : attempts.entrySet()) {
+                db.update(c, "UPDATE ingest_jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+                        until, e.getKey(), e.getValue());
+            }
+            return null;
+        });
+    }
+
     /** A visible (not soft-deleted) job of the project. */
     public Optional<IngestJob> find(UUID projectId, UUID jobId) {
         return db.inTransaction(c -> find(c, projectId, jobId));
@@ -139,7 +173,7 @@ public final class JobStore {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
             int n = db.update(c, "UPDATE ingest_jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?,"
-                    + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?"
+                    + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?, next_attempt_at = NULL"
                     + " WHERE id = ? AND deleted_at IS NULL"
                     + " AND (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))",
                     owner, now.plus(lease), now, now, jobId, now);
@@ -184,14 +218,17 @@ public final class JobStore {
     }
 
     /**
-     * Jobs whose hand-off may have been lost: queued and untouched for {@code staleSeconds}, or running under a lease
-     * that ran out (the worker died).
+     * Jobs with no live hand-off: queued without a hand-off for {@code graceSeconds} (the send failed or the process
+     * died before it), queued with a message overdue by {@code staleSeconds}, or running under a lease that ran out
+     * (the worker died).
      */
-    public List<UUID> recoverable(int staleSeconds, int max) {
+    public List<UUID> recoverable(int graceSeconds, int staleSeconds, int max) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE deleted_at IS NULL AND ((status = 'queued'"
-                + " AND updated_at < ?) OR (status = 'running' AND lease_expires_at < ?)) ORDER BY created_at LIMIT ?",
-                rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(staleSeconds), now, max));
+        return db.inTransaction(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE deleted_at IS NULL AND ("
+                + " (status = 'queued' AND handed_off_at IS NULL AND updated_at < ?)"
+                + " OR (status = 'queued' AND next_attempt_at < ?)"
+                + " OR (status = 'running' AND lease_expires_at < ?)) ORDER BY created_at LIMIT ?",
+                rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(graceSeconds), now.minusSeconds(staleSeconds), now, max));
     }
 
     private static String in(Set<JobStatus> statuses) {

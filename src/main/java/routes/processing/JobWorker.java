@@ -10,9 +10,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -44,15 +46,26 @@ public final class JobWorker {
     private final ChunkSplitter splitter;
     private final Duration lease;
     private final long maxIndexedFileBytes;
+    private final TestingHooks testing;
+    /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
+    private final Map<UUID, String> active = new ConcurrentHashMap<>();
+
+    /**
+     * Switches for tests of failure handling, off by default: fail the first N attempts of every job with a
+     * transient error; pause at the start of every stage.
+     */
+    public record TestingHooks(int failAttempts, long stageDelayMillis) {
+    }
 
     public JobWorker(JobStore jobs, DocumentStore documents, TextExtractor extractor, ChunkSplitter splitter,
-            Duration lease, long maxIndexedFileBytes) {
+            Duration lease, long maxIndexedFileBytes, TestingHooks testing) {
         this.jobs = jobs;
         this.documents = documents;
         this.extractor = extractor;
         this.splitter = splitter;
         this.lease = lease;
         this.maxIndexedFileBytes = maxIndexedFileBytes;
+        this.testing = testing;
     }
 
     /** Claims the job for one attempt; null when it is not ours to run (finished, cancelled, deleted, taken). */
@@ -63,11 +76,29 @@ public final class JobWorker {
             return null;
         }
         String attempt = UUID.randomUUID().toString();
-        return jobs.claim(id.get(), attempt, lease).map(job -> new JobRun(job, attempt)).orElse(null);
+        JobRun run = jobs.claim(id.get(), attempt, lease).map(job -> new JobRun(job, attempt)).orElse(null);
+        if (run != null) {
+            active.put(run.job().id(), attempt);
+        }
+        return run;
+    }
+
+    /** The attempt is over, whatever its outcome: its lease is no longer renewed. */
+    public void release(@ExchangeProperty("jobRun") JobRun run) {
+        active.remove(run.job().id(), run.attempt());
+    }
+
+    /** Extends the leases of this process's running attempts, so that no other worker takes them over. */
+    public void renewLeases() {
+        jobs.renewLeases(Map.copyOf(active), lease);
     }
 
     public JobRun fetch(@Body JobRun run) {
         enter(run, JobStage.FETCH, "Fetching " + run.job().sourceUri());
+        if (run.job().attempts() <= testing.failAttempts()) {
+            throw new IllegalStateException("Simulated transient failure of attempt " + run.job().attempts()
+                    + " (cortex.testing.fail-attempts)");
+        }
         Path path = Path.of(run.job().sourcePath() != null ? run.job().sourcePath()
                 : java.net.URI.create(run.job().sourceUri()).getPath());
         if (!Files.exists(path)) {
@@ -178,8 +209,35 @@ public final class JobWorker {
         return run;
     }
 
+    /**
+     * After a transient error: the job waits queued for its next attempt, or, after the last one, fails. The policy
+     * (retries after the first attempt, backoff, its cap) comes from the route, where operators tune it.
+     */
+    public RetryDecision retryOrFail(@Body JobRun run, @ExchangeProperty("CamelExceptionCaught") Exception error,
+            int maxRetries, long backoffSeconds, long backoffMaxSeconds) {
+        int attempt = run.job().attempts();
+        String jobId = run.job().id().toString();
+        if (attempt > maxRetries) {
+            failed(run, error);
+            return new RetryDecision(jobId, false, 0, 0);
+        }
+        long delay = RetryDecision.backoffSeconds(attempt, backoffSeconds, backoffMaxSeconds) * 1000;
+        java.time.Instant at = routes.db.Dialect.now().plusMillis(delay);
+        String reason = reason(error);
+        LOG.info("Job {} attempt {} failed, retry {} of {} at {}: {}", jobId, attempt, attempt, maxRetries, at, reason);
+        if (!jobs.requeue(run.job().id(), run.attempt(), reason,
+                "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason, at)) {
+            throw new JobStopped("job " + jobId + " was cancelled or taken over before its retry was scheduled");
+        }
+        return new RetryDecision(jobId, true, delay, at.toEpochMilli());
+    }
+
+    private static String reason(Exception error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+
     public void failed(@Body JobRun run, @ExchangeProperty("CamelExceptionCaught") Exception error) {
-        String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        String reason = reason(error);
         if (error instanceof PermanentJobError) {
             LOG.info("Job {} failed: {}", run.job().id(), reason);
         } else {
@@ -201,8 +259,20 @@ public final class JobWorker {
     }
 
     private void progress(JobRun run, JobStage stage, double progress, String message) {
+        if (testing.stageDelayMillis() > 0 && progress == stage.progress()) {
+            pause(testing.stageDelayMillis());
+        }
         if (!jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, message)) {
             throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobStopped("interrupted");
         }
     }
 

@@ -191,7 +191,8 @@ abstract class IngestApiContract {
         assertThat(done.get("mime_type").asText()).isEqualTo("text/plain");
         assertThat(done.get("started_at").asText()).endsWith("Z");
         assertThat(done.get("completed_at").asText()).endsWith("Z");
-        assertThat(done.get("task_id").asText()).isEqualTo("inline-" + done.get("id").asText());
+        // the broker's message id of the hand-off, as the upload's answer already said
+        assertThat(done.get("task_id").asText()).startsWith("ID:").isEqualTo(queued.get("task_id").asText());
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
 
         JsonNode docs = app.get(jobs(p) + "/" + done.get("id").asText() + "/documents").json().get("items");
@@ -204,7 +205,7 @@ abstract class IngestApiContract {
     @Test
     void createdJobIsListedCancelledAndDeleted() throws Exception {
         String p = project();
-        app.context().getRouteController().stopRoute("job-worker-process");
+        app.context().getRouteController().stopRoute("job-worker-consume");
         try {
             Reply created = createJob(p, sourceFile("a/notes.md", "# Notes\n\nSome notes."));
             assertThat(created.status()).isEqualTo(201);
@@ -227,7 +228,7 @@ abstract class IngestApiContract {
             assertThat(app.delete(jobs(p) + "/" + id).status()).isEqualTo(404);
             assertThat(app.get(jobs(p)).json().get("items").findValuesAsText("id")).doesNotContain(id);
         } finally {
-            app.context().getRouteController().startRoute("job-worker-process");
+            app.context().getRouteController().startRoute("job-worker-consume");
         }
     }
 
@@ -438,13 +439,13 @@ abstract class IngestApiContract {
     @Test
     void jobCancelledWhileQueuedIsNeverPickedUp() throws Exception {
         String p = project();
-        app.context().getRouteController().stopRoute("job-worker-process");
+        app.context().getRouteController().stopRoute("job-worker-consume");
         String id;
         try {
             id = createJob(p, sourceFile("queued.txt", "queued")).json().get("id").asText();
             assertThat(app.post(jobs(p) + "/" + id + "/cancel").status()).isEqualTo(200);
         } finally {
-            app.context().getRouteController().startRoute("job-worker-process");
+            app.context().getRouteController().startRoute("job-worker-consume");
         }
         // Another job created after it, on the same queue, completing shows the queue has moved past ours.
         String later = createJob(p, sourceFile("later.txt", "later")).json().get("id").asText();
@@ -493,7 +494,7 @@ abstract class IngestApiContract {
     @Test
     void runningJobCannotBeDeleted() throws Exception {
         String p = project();
-        app.context().getRouteController().stopRoute("job-worker-process");
+        app.context().getRouteController().stopRoute("job-worker-consume");
         try {
             String id = createJob(p, sourceFile("running.txt", "running")).json().get("id").asText();
             // Claim it as a worker would, so it is running under a lease.
@@ -505,7 +506,7 @@ abstract class IngestApiContract {
             assertThat(app.post(jobs(p) + "/" + id + "/cancel").json().get("status").asText()).isEqualTo("cancelled");
             assertThat(app.delete(jobs(p) + "/" + id).status()).isEqualTo(204);
         } finally {
-            app.context().getRouteController().startRoute("job-worker-process");
+            app.context().getRouteController().startRoute("job-worker-consume");
         }
     }
 

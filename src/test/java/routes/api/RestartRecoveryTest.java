@@ -29,7 +29,7 @@ class RestartRecoveryTest {
         String job;
         try (TestApp first = TestApp.start(db, tmp.resolve("data"), settings)) {
             // The worker is down: the job is accepted and stays queued when the process goes away.
-            first.context().getRouteController().stopRoute("job-worker-process");
+            first.context().getRouteController().stopRoute("job-worker-consume");
             project = first.postJson("/api/projects", "{\"name\":\"restart\"}").json().get("id").asText();
             job = first.postJson("/api/projects/" + project + "/ingest/jobs", "{\"source_path\":\"" + file + "\"}")
                     .json().get("id").asText();

@@ -54,6 +54,8 @@ public final class TestApp implements AutoCloseable {
         props.put("cortex.database.url", databaseUrl);
         props.put("cortex.storage.local-dir", dataDir.resolve("storage").toString());
         props.put("cortex.storage.temp-dir", dataDir.resolve("tmp").toString());
+        props.put("cortex.broker.data-dir", dataDir.resolve("artemis").toString());
+        props.put("cortex.broker.port", String.valueOf(freePort()));
         props.putAll(overrides);
         Main main = new Main(CortexIngest.class);
         props.forEach(main::addOverrideProperty);
@@ -162,7 +164,7 @@ public final class TestApp implements AutoCloseable {
         main.stop();
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
