@@ -185,7 +185,7 @@ abstract class IngestApiContract {
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(done.get("stage").asText()).isEqualTo("done");
         assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
-        assertThat(done.get("byte_size").asLong()).isEqualTo(20);
+        assertThat(done.get("byte_size").asLong()).as(done.toString()).isEqualTo(20);
         assertThat(done.get("checksum").asText()).isEqualTo(Sha256.of(hello));
         assertThat(done.get("source_uri").asText()).startsWith("file:");
         assertThat(done.get("mime_type").asText()).isEqualTo("text/plain");
