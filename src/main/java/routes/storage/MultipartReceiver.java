@@ -1,21 +1,23 @@
 package routes.storage;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import routes.api.ApiException;
 
 /**
  * Streams the {@code file} part of a multipart request into a temporary file, hashing and counting bytes as they
  * arrive, so memory does not grow with the file and an oversized file is refused as soon as it passes the limit.
+ * The raw body is parsed by {@link MultipartParser}.
  * The request comes paused from platform-http ({@code useBodyHandler=false}); this class resumes it.
  */
 public final class MultipartReceiver {
@@ -41,20 +43,33 @@ public final class MultipartReceiver {
     }
 
     public ReceivedFile receive(HttpServerRequest request) {
-        String contentType = request.getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
-            throw ApiException.badRequest("Upload must be multipart/form-data with a file part named 'file'");
-        }
+        String boundary = MultipartParser.boundary(request.getHeader("Content-Type"));
         String length = request.getHeader("Content-Length");
         if (length != null && parseLong(length) > maxBytes + MULTIPART_OVERHEAD) {
             // Refuse before reading a byte: the client said how much it will send.
             throw tooLarge();
         }
         Reception reception = new Reception();
-        request.setExpectMultipart(true);
-        request.uploadHandler(reception::onPart);
+        MultipartParser parser = new MultipartParser(boundary, reception);
+        request.handler(buffer -> {
+            if (reception.done.isDone()) {
+                return;
+            }
+            try {
+                parser.feed(buffer.getBytes());
+            } catch (RuntimeException e) {
+                reception.fail(e);
+            }
+        });
         request.exceptionHandler(reception::fail);
-        request.endHandler(v -> reception.done.complete(null));
+        request.endHandler(v -> {
+            try {
+                parser.finish();
+                reception.done.complete(null);
+            } catch (RuntimeException e) {
+                reception.fail(e);
+            }
+        });
         request.resume();
         try {
             reception.done.get();
@@ -70,11 +85,12 @@ public final class MultipartReceiver {
             throw new IllegalStateException("upload failed: " + e.getCause().getMessage(), e.getCause());
         }
         if (reception.file == null) {
+            reception.discard();
             throw ApiException.badRequest("Missing file part: send the file as multipart field 'file'");
         }
-        String expected = request.getFormAttribute("checksum");
+        String expected = reception.checksum == null ? null : reception.checksum.toString(StandardCharsets.UTF_8).trim();
         return new ReceivedFile(reception.file, reception.fileName, reception.declaredType, reception.size,
-                Sha256.hex(reception.digest), expected == null || expected.isBlank() ? null : expected.trim());
+                Sha256.hex(reception.digest), expected == null || expected.isEmpty() ? null : expected);
     }
 
     private ApiException tooLarge() {
@@ -89,8 +105,13 @@ public final class MultipartReceiver {
         }
     }
 
-    /** The state of one request's reception; its callbacks all run on the request's event-loop thread. */
-    private final class Reception {
+    /**
+     * One request's reception: the first part named {@code file} goes to a temporary file, a {@code checksum} field
+     * is kept, anything else is skipped. Its callbacks all run on the request's event-loop thread.
+     */
+    private final class Reception implements MultipartParser.Listener {
+        private static final int MAX_FIELD = 1024;
+
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final MessageDigest digest = Sha256.digest();
         Path file;
@@ -98,40 +119,65 @@ public final class MultipartReceiver {
         String fileName;
         String declaredType;
         long size;
+        ByteArrayOutputStream checksum;
+        /** Where the current part's bytes go: the file, the checksum field, or nowhere. */
+        private Target target = Target.SKIP;
 
-        void onPart(HttpServerFileUpload part) {
-            if (!"file".equals(part.name()) || file != null || done.isDone()) {
-                part.handler(ignored -> { });
-                return;
-            }
-            try {
-                file = Files.createTempFile(tempDir, "upload-", ".part");
-                out = Files.newOutputStream(file);
-            } catch (IOException e) {
-                fail(e);
-                return;
-            }
-            fileName = part.filename();
-            declaredType = part.contentType();
-            part.handler(buffer -> {
-                if (done.isDone()) {
-                    return;
-                }
-                size += buffer.length();
-                if (size > maxBytes) {
-                    fail(tooLarge());
-                    return;
-                }
-                byte[] bytes = buffer.getBytes();
-                digest.update(bytes);
+        private enum Target { FILE, CHECKSUM, SKIP }
+
+        @Override
+        public void partStart(String name, String partFileName, String contentType) {
+            if ("file".equals(name) && file == null && partFileName != null) {
                 try {
-                    out.write(bytes);
+                    file = Files.createTempFile(tempDir, "upload-", ".part");
+                    out = Files.newOutputStream(file);
                 } catch (IOException e) {
-                    fail(e);
+                    throw new UncheckedIOException(e);
                 }
-            });
-            part.endHandler(v -> close());
-            part.exceptionHandler(this::fail);
+                fileName = partFileName;
+                declaredType = contentType;
+                target = Target.FILE;
+            } else if ("checksum".equals(name) && partFileName == null && checksum == null) {
+                checksum = new ByteArrayOutputStream();
+                target = Target.CHECKSUM;
+            } else {
+                target = Target.SKIP;
+            }
+        }
+
+        @Override
+        public void partData(byte[] bytes, int offset, int length) {
+            switch (target) {
+                case FILE -> {
+                    size += length;
+                    if (size > maxBytes) {
+                        throw tooLarge();
+                    }
+                    digest.update(bytes, offset, length);
+                    try {
+                        out.write(bytes, offset, length);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                case CHECKSUM -> {
+                    if (checksum.size() + length > MAX_FIELD) {
+                        throw ApiException.badRequest("Field 'checksum' is too long");
+                    }
+                    checksum.write(bytes, offset, length);
+                }
+                default -> {
+                    // not a part we read
+                }
+            }
+        }
+
+        @Override
+        public void partEnd() {
+            if (target == Target.FILE) {
+                close();
+            }
+            target = Target.SKIP;
         }
 
         void fail(Throwable error) {
