@@ -128,6 +128,7 @@ public class CortexConfiguration implements CamelConfiguration {
                     settings.path("cortex.broker.data-dir"), settings.string("cortex.broker.host"),
                     settings.positiveInt("cortex.broker.port"));
             context.addService(broker, true, true);
+            context.getRegistry().bind("embeddedBroker", broker);
             brokerUrl = broker.clientUrl();
         }
         BrokerConnection connection = new BrokerConnection(brokerUrl,
