@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import routes.job.JobStore;
 import routes.storage.Sha256;
 import routes.support.TestApp;
-import routes.support.TestApp.Reply;
+import routes.support.ApiClient.Reply;
 
 /**
  * The HTTP contract of spec section 2, run against the application through its own Main and YAML routes. The

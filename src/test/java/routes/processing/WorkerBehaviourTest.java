@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import routes.messaging.EmbeddedBroker;
 import routes.support.TestApp;
-import routes.support.TestApp.Reply;
+import routes.support.ApiClient.Reply;
 import routes.support.TestDatabase;
 
 /** Cancellation of running jobs, Idempotency-Key and broker outages, on a slow worker (every stage pauses). */

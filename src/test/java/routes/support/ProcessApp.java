@@ -1,0 +1,110 @@
+package routes.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+
+/**
+ * The service as a separate operating-system process, started from the test classpath with CORTEX_* environment
+ * variables, so that tests can kill it with SIGKILL and start it again on the same data.
+ */
+public final class ProcessApp extends ApiClient implements AutoCloseable {
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private ProcessApp(Process process, int httpPort, Path log) {
+        super(httpPort);
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /** Starts the service and waits until it is fully started (its HTTP port answers JSON, even a 404). */
+    public static ProcessApp start(Path workDir, String name, Map<String, String> env) {
+        int port = TestApp.freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                "-cp", System.getProperty("java.class.path"), "routes.CortexIngest"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("CORTEX_HTTP_PORT", String.valueOf(port));
+        Path log = workDir.resolve(name + "-" + System.nanoTime() + ".log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        try {
+            Process p = builder.start();
+            ProcessApp app = new ProcessApp(p, port, log);
+            app.awaitPort(Duration.ofSeconds(60));
+            return app;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitPort(Duration timeout) {
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the service exited with " + process.exitValue() + ": " + tail());
+                }
+                try (Socket s = new Socket("127.0.0.1", httpPort)) {
+                    s.close();
+                    return get("/api/projects").json() != null;
+                } catch (IOException | UncheckedIOException notYet) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException e) {
+            kill();
+            throw new IllegalStateException("the service did not open port " + httpPort + ": " + tail(), e);
+        }
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(File.separator.equals("/") ? "\n" : "\r\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            }
+        }
+    }
+}
