@@ -40,4 +40,13 @@ class StartupSettingsTest {
         assertThatThrownBy(() -> TestApp.start("jdbc:mysql://localhost/x", tmp, Map.of()))
                 .hasStackTraceContaining("CORTEX_DATABASE_URL");
     }
+
+    @Test
+    void eagerModeIsForASingleProcess() {
+        assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp,
+                Map.of("cortex.tasks.eager", "true", "cortex.role", "api")))
+                .hasStackTraceContaining("CORTEX_ROLE");
+        assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp, Map.of("cortex.role", "both")))
+                .hasStackTraceContaining("one of all, api, worker");
+    }
 }

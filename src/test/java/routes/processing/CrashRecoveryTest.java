@@ -117,8 +117,9 @@ class CrashRecoveryTest {
         try (ProcessApp api = ProcessApp.start(tmp, "api", apiEnv)) {
             List<String> ids;
             try (ProcessApp worker = ProcessApp.start(tmp, "worker", workerEnv)) {
-                // a worker-only instance serves no API
+                // a worker-only instance serves no API, only its health
                 assertThat(worker.get("/api/projects").status()).isEqualTo(404);
+                assertThat(worker.get("/observe/health").json().get("status").asText()).isEqualTo("UP");
                 ids = createJobs(api, 60);
                 await().atMost(Duration.ofSeconds(60)).until(() -> completed() >= 4);
                 worker.kill();
