@@ -167,16 +167,19 @@ public final class JobStore {
 
     /**
      * Takes a job for one attempt: queued, or running with an expired lease (its worker died). Exactly one of
-     * several racing workers wins; the others get empty.
+     * several racing workers wins; the others get empty. The attempt starts in the fetch stage: one write less per
+     * job, and each write is a commit the job waits for.
      */
     public Optional<IngestJob> claim(UUID jobId, String owner, Duration lease) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
             int n = db.update(c, "UPDATE ingest_jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?,"
-                    + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?, next_attempt_at = NULL"
+                    + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?, next_attempt_at = NULL,"
+                    + " stage = ?, progress = CASE WHEN progress > ? THEN progress ELSE ? END, message = 'Fetching source'"
                     + " WHERE id = ? AND deleted_at IS NULL"
                     + " AND (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))",
-                    owner, now.plus(lease), now, now, jobId, now);
+                    owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(), JobStage.FETCH.progress(),
+                    jobId, now);
             if (n == 0) {
                 return Optional.empty();
             }
@@ -192,11 +195,17 @@ public final class JobStore {
                 stage, progress, message, now, now.plus(lease), jobId, owner) == 1);
     }
 
-    /** Records what verification learned about the source (size and SHA-256 when the client did not give them). */
-    public void describeSource(UUID jobId, String owner, long byteSize, String checksum, String mimeType) {
-        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET byte_size = ?, checksum = COALESCE(checksum, ?),"
-                + " mime_type = COALESCE(mime_type, ?) WHERE id = ? AND lease_owner = ? AND status = 'running'",
-                byteSize, checksum, mimeType, jobId, owner));
+    /**
+     * Like {@link #advance}, and records what verification learned about the source: its size, and its SHA-256 and
+     * type where the job had none. One write for both.
+     */
+    public boolean advanceDescribed(UUID jobId, String owner, Duration lease, JobStage stage, double progress,
+            String message, long byteSize, String checksum, String mimeType) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
+                + " lease_expires_at = ?, byte_size = ?, checksum = COALESCE(checksum, ?), mime_type = COALESCE(mime_type, ?)"
+                + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
+                stage, progress, message, now, now.plus(lease), byteSize, checksum, mimeType, jobId, owner) == 1);
     }
 
     public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message)

@@ -14,6 +14,8 @@ public final class JobRun {
     private Path source;
     private boolean directory;
     private String mimeType;
+    private long verifiedSize;
+    private String verifiedChecksum;
     private List<ExtractedDocument> documents = new ArrayList<>();
 
     public JobRun(IngestJob job, String attempt) {
@@ -41,6 +43,19 @@ public final class JobRun {
     void fetched(Path path, boolean isDirectory) {
         this.source = path;
         this.directory = isDirectory;
+    }
+
+    void verified(long size, String sha256) {
+        this.verifiedSize = size;
+        this.verifiedChecksum = sha256;
+    }
+
+    public long verifiedSize() {
+        return verifiedSize;
+    }
+
+    public String verifiedChecksum() {
+        return verifiedChecksum;
     }
 
     public String mimeType() {

@@ -93,8 +93,9 @@ public final class JobWorker {
         jobs.renewLeases(Map.copyOf(active), lease);
     }
 
+    /** The claim already moved the job to this stage. */
     public JobRun fetch(@Body JobRun run) {
-        enter(run, JobStage.FETCH, "Fetching " + run.job().sourceUri());
+        pauseForTests();
         if (run.job().attempts() <= testing.failAttempts()) {
             throw new IllegalStateException("Simulated transient failure of attempt " + run.job().attempts()
                     + " (cortex.testing.fail-attempts)");
@@ -116,14 +117,23 @@ public final class JobWorker {
             if (expected != null && !expected.equals(actual)) {
                 throw new PermanentJobError("Checksum mismatch: expected " + expected + ", source has " + actual);
             }
-            jobs.describeSource(run.job().id(), run.attempt(), size(run.source()), actual,
-                    ContentTypes.fromName(run.source().getFileName().toString()).orElse(null));
+            run.verified(size(run.source()), actual);
         }
         return run;
     }
 
     public JobRun detect(@Body JobRun run) {
-        enter(run, JobStage.DETECT, "Detecting type");
+        if (run.directory()) {
+            enter(run, JobStage.DETECT, "Detecting type");
+        } else {
+            // this write also records what verify learned
+            pauseForTests();
+            String named = ContentTypes.fromName(run.source().getFileName().toString()).orElse(null);
+            if (!jobs.advanceDescribed(run.job().id(), run.attempt(), lease, JobStage.DETECT, JobStage.DETECT.progress(),
+                    "Detecting type", run.verifiedSize(), run.verifiedChecksum(), named)) {
+                throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
+            }
+        }
         if (run.directory()) {
             run.detected("inode/directory");
         } else {
@@ -259,17 +269,21 @@ public final class JobWorker {
     }
 
     private void progress(JobRun run, JobStage stage, double progress, String message) {
-        if (testing.stageDelayMillis() > 0 && progress == stage.progress()) {
-            pause(testing.stageDelayMillis());
+        if (progress == stage.progress()) {
+            pauseForTests();
         }
         if (!jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, message)) {
             throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
         }
     }
 
-    private static void pause(long millis) {
+    /** The stage-delay test switch: a slow worker, to test what happens while it works. */
+    private void pauseForTests() {
+        if (testing.stageDelayMillis() == 0) {
+            return;
+        }
         try {
-            Thread.sleep(millis);
+            Thread.sleep(testing.stageDelayMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobStopped("interrupted");

@@ -92,6 +92,18 @@ class WorkerBehaviourTest {
                 .header("Content-Type", "application/json").header("Idempotency-Key", "text-1")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(content)));
         assertThat(elsewhere.json().get("job_id").asText()).isNotEqualTo(t1.json().get("job_id").asText());
+
+        // uploads: the same bytes under the same key are one job; other bytes under it are a conflict
+        String upload = "/api/projects/" + project + "/ingest/upload";
+        long objects = app.filesUnder("storage");
+        Reply u1 = app.uploadWithKey(upload, "up-1", "a.txt", "first".getBytes());
+        Reply u2 = app.uploadWithKey(upload, "up-1", "a.txt", "first".getBytes());
+        Reply u3 = app.uploadWithKey(upload, "up-1", "a.txt", "other".getBytes());
+        assertThat(u1.status()).isEqualTo(200);
+        assertThat(u2.json().get("job_id").asText()).isEqualTo(u1.json().get("job_id").asText());
+        assertThat(u3.status()).isEqualTo(409);
+        assertThat(app.filesUnder("storage")).isEqualTo(objects + 1);
+        assertThat(app.filesUnder("tmp")).isZero();
     }
 
     @Test

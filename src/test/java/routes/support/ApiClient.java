@@ -73,8 +73,17 @@ public class ApiClient {
         }
     }
 
+    /** A text/plain upload with an Idempotency-Key. */
+    public Reply uploadWithKey(String path, String key, String fileName, byte[] content) {
+        return upload(path, fileName, content, "text/plain", null, key);
+    }
+
     /** A multipart upload; {@code fileName == null} sends no file part at all. */
     public Reply upload(String path, String fileName, byte[] content, String contentType, String checksum) {
+        return upload(path, fileName, content, contentType, checksum, null);
+    }
+
+    private Reply upload(String path, String fileName, byte[] content, String contentType, String checksum, String key) {
         String boundary = "cortex-" + UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
         try {
@@ -93,8 +102,12 @@ public class ApiClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary);
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
 }
