@@ -110,6 +110,7 @@ public class CortexConfiguration implements CamelConfiguration {
         ChunkSplitter splitter = chunkSplitter(settings);
         registry.bind("jobWorker", new JobWorker(jobs, documents, new TextExtractor(), splitter,
                 Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds")),
+                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")),
                 settings.positiveInt("cortex.index.max-file-kb") * 1024L,
                 new JobWorker.TestingHooks(settings.nonNegativeInt("cortex.testing.fail-attempts"),
                         settings.nonNegativeInt("cortex.testing.stage-delay-ms"))));

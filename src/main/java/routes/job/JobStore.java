@@ -187,34 +187,45 @@ public final class JobStore {
         });
     }
 
-    /** Moves a running job of this owner to a stage, extending its lease; false when it is no longer ours to run. */
-    public boolean advance(UUID jobId, String owner, Duration lease, JobStage stage, double progress, String message) {
-        Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
-                + " lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
-                stage, progress, message, now, now.plus(lease), jobId, owner) == 1);
-    }
-
     /**
      * Like {@link #advance}, and records what verification learned about the source: its size, and its SHA-256 and
      * type where the job had none. One write for both.
      */
-    public boolean advanceDescribed(UUID jobId, String owner, Duration lease, JobStage stage, double progress,
-            String message, long byteSize, String checksum, String mimeType) {
+    public boolean advance(UUID jobId, String owner, Duration lease, JobStage stage, double progress, String message,
+            SourceFacts facts) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
-                + " lease_expires_at = ?, byte_size = ?, checksum = COALESCE(checksum, ?), mime_type = COALESCE(mime_type, ?)"
+                + " lease_expires_at = ?, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
+                + " mime_type = COALESCE(mime_type, ?)"
                 + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
-                stage, progress, message, now, now.plus(lease), byteSize, checksum, mimeType, jobId, owner) == 1);
+                stage, progress, message, now, now.plus(lease), facts.byteSize(), facts.checksum(), facts.mimeType(),
+                jobId, owner) == 1);
     }
 
-    public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message)
-            throws SQLException {
+    /**
+     * running -> completed, with what verification learned about the source (size; SHA-256 and type where the job
+     * had none), in case the stage writes that carry it were coalesced away.
+     */
+    public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message,
+            SourceFacts facts) throws SQLException {
         Instant now = Dialect.now();
         return db.update(c, "UPDATE ingest_jobs SET status = 'completed', stage = 'done', progress = 1.0, message = ?,"
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
-                message, canonicalDocumentId, now, now, jobId, owner) == 1;
+                + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
+                + " mime_type = COALESCE(mime_type, ?)"
+                + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
+                message, canonicalDocumentId, now, now, facts.byteSize(), facts.checksum(), facts.mimeType(), jobId,
+                owner) == 1;
+    }
+
+    /** What an attempt learned about its source; null where it learned nothing. */
+    public record SourceFacts(Long byteSize, String checksum, String mimeType) {
+    }
+
+    /** Whether this attempt still holds the job: a read, for stages whose write is coalesced. */
+    public boolean stillRunning(UUID jobId, String owner) {
+        return db.inTransaction(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND lease_owner = ?"
+                + " AND status = 'running' AND deleted_at IS NULL", rs -> rs.getInt(1), jobId, owner).isPresent());
     }
 
     /** running -> failed; false when the job was cancelled or taken over meanwhile (their status stands). */

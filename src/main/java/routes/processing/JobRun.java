@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import routes.job.IngestJob;
+import routes.job.JobStore;
+import routes.storage.ContentTypes;
 
 /** One attempt at a job, carried through the worker route's stages as the message body. */
 public final class JobRun {
@@ -14,8 +16,10 @@ public final class JobRun {
     private Path source;
     private boolean directory;
     private String mimeType;
-    private long verifiedSize;
+    private Long verifiedSize;
     private String verifiedChecksum;
+    /** When this attempt last wrote the job (the claim counts). */
+    private long lastWriteNanos = System.nanoTime();
     private List<ExtractedDocument> documents = new ArrayList<>();
 
     public JobRun(IngestJob job, String attempt) {
@@ -50,12 +54,19 @@ public final class JobRun {
         this.verifiedChecksum = sha256;
     }
 
-    public long verifiedSize() {
-        return verifiedSize;
+    /** What verification learned, for the next write of the job. */
+    public JobStore.SourceFacts facts() {
+        String named = source == null || directory || source.getFileName() == null ? null
+                : ContentTypes.fromName(source.getFileName().toString()).orElse(null);
+        return new JobStore.SourceFacts(verifiedSize, verifiedChecksum, named);
     }
 
-    public String verifiedChecksum() {
-        return verifiedChecksum;
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    void wrote(long nanos) {
+        this.lastWriteNanos = nanos;
     }
 
     public String mimeType() {

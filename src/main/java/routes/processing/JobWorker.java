@@ -46,6 +46,7 @@ public final class JobWorker {
     private final ChunkSplitter splitter;
     private final Duration lease;
     private final long maxIndexedFileBytes;
+    private final Duration progressInterval;
     private final TestingHooks testing;
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
     private final Map<UUID, String> active = new ConcurrentHashMap<>();
@@ -58,7 +59,8 @@ public final class JobWorker {
     }
 
     public JobWorker(JobStore jobs, DocumentStore documents, TextExtractor extractor, ChunkSplitter splitter,
-            Duration lease, long maxIndexedFileBytes, TestingHooks testing) {
+            Duration lease, Duration progressInterval, long maxIndexedFileBytes, TestingHooks testing) {
+        this.progressInterval = progressInterval;
         this.jobs = jobs;
         this.documents = documents;
         this.extractor = extractor;
@@ -123,17 +125,7 @@ public final class JobWorker {
     }
 
     public JobRun detect(@Body JobRun run) {
-        if (run.directory()) {
-            enter(run, JobStage.DETECT, "Detecting type");
-        } else {
-            // this write also records what verify learned
-            pauseForTests();
-            String named = ContentTypes.fromName(run.source().getFileName().toString()).orElse(null);
-            if (!jobs.advanceDescribed(run.job().id(), run.attempt(), lease, JobStage.DETECT, JobStage.DETECT.progress(),
-                    "Detecting type", run.verifiedSize(), run.verifiedChecksum(), named)) {
-                throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
-            }
-        }
+        enter(run, JobStage.DETECT, "Detecting type");
         if (run.directory()) {
             run.detected("inode/directory");
         } else {
@@ -207,7 +199,7 @@ public final class JobWorker {
                 : "Extracted " + run.documents().get(0).text().length() + " characters, " + chunkCount + " chunks";
         boolean completed = jobs.database().inTransaction(c -> {
             UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), run.directory());
-            if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done)) {
+            if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done, run.facts())) {
                 c.rollback();
                 return false;
             }
@@ -268,11 +260,24 @@ public final class JobWorker {
         progress(run, stage, stage.progress(), message);
     }
 
+    /**
+     * Records a stage or progress step. Every step checks that the attempt still holds the job (a cancel, delete or
+     * take-over stops it here), but a step within {@code progressInterval} of the last write is only read: each
+     * write is a commit the job waits for, and nobody watches a job at millisecond resolution.
+     */
     private void progress(JobRun run, JobStage stage, double progress, String message) {
         if (progress == stage.progress()) {
             pauseForTests();
         }
-        if (!jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, message)) {
+        long now = System.nanoTime();
+        boolean held;
+        if (now - run.lastWriteNanos() >= progressInterval.toNanos()) {
+            held = jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, message, run.facts());
+            run.wrote(now);
+        } else {
+            held = jobs.stillRunning(run.job().id(), run.attempt());
+        }
+        if (!held) {
             throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
         }
     }
