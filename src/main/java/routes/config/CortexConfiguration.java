@@ -32,6 +32,14 @@ import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
 import routes.storage.LocalStorage;
 import routes.storage.MultipartReceiver;
+import routes.storage.ObjectStore;
+import routes.storage.S3Storage;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Builds the application's beans from validated settings and binds them under the names the YAML routes use.
@@ -74,15 +82,17 @@ public class CortexConfiguration implements CamelConfiguration {
             messaging(context, settings);
         }
 
-        settings.oneOf("cortex.storage.backend", "local");
         long maxBytes = settings.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L;
         Path tempDir = settings.path("cortex.storage.temp-dir");
         String prefix = settings.optional("cortex.storage.prefix").orElse("");
-        LocalStorage storage = new LocalStorage(settings.path("cortex.storage.local-dir"), prefix);
+        // Local storage always exists: with the s3 backend it is only the root that local job sources may read.
+        LocalStorage local = new LocalStorage(settings.path("cortex.storage.local-dir"), prefix);
+        ObjectStore storage = settings.oneOf("cortex.storage.backend", "local", "s3").equals("s3")
+                ? s3(context, settings, prefix) : local;
         ContentTypes contentTypes = new ContentTypes(settings.list("cortex.storage.allowed-content-types"));
         List<Path> roots = settings.list("cortex.local-source-roots").stream()
                 .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
-        SourcePolicy sources = new SourcePolicy(roots, storage.root().resolve(prefix));
+        SourcePolicy sources = new SourcePolicy(roots, local.root().resolve(prefix));
 
         ProjectStore projects = new ProjectStore(db);
         JobStore jobs = new JobStore(db);
@@ -108,7 +118,7 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
         settings.positiveInt("cortex.idempotency.retention-hours");
         ChunkSplitter splitter = chunkSplitter(settings);
-        registry.bind("jobWorker", new JobWorker(jobs, documents, new TextExtractor(), splitter,
+        registry.bind("jobWorker", new JobWorker(jobs, documents, storage, tempDir, new TextExtractor(), splitter,
                 Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds")),
                 Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")),
                 settings.positiveInt("cortex.index.max-file-kb") * 1024L,
@@ -138,6 +148,34 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.positiveInt("cortex.broker.max-connections"));
         context.addService(connection, true, true);
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
+    }
+
+    /**
+     * The S3 backend: path-style addressing when an endpoint is set (MinIO, S3-compatible stores); credentials from
+     * the settings, or the AWS default chain when they are empty. The bucket is created if missing.
+     */
+    private static ObjectStore s3(CamelContext context, Settings settings, String prefix) throws Exception {
+        String region = settings.string("cortex.storage.region");
+        S3ClientBuilder builder = S3Client.builder().region(Region.of(region)).httpClientBuilder(ApacheHttpClient.builder());
+        settings.optional("cortex.storage.endpoint-url").ifPresent(endpoint -> {
+            boolean secure = Boolean.parseBoolean(settings.oneOf("cortex.storage.secure", "true", "false"));
+            String url = endpoint.contains("://") ? endpoint : (secure ? "https://" : "http://") + endpoint;
+            try {
+                builder.endpointOverride(java.net.URI.create(url)).forcePathStyle(true);
+            } catch (IllegalArgumentException e) {
+                throw Settings.invalid("cortex.storage.endpoint-url", endpoint, "a URL such as http://minio:9000");
+            }
+        });
+        var accessKey = settings.optional("cortex.storage.access-key");
+        if (accessKey.isPresent()) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey.get(),
+                    settings.string("cortex.storage.secret-key"))));
+        }
+        S3Client client = builder.build();
+        stopWithContext(context, client::close);
+        S3Storage storage = new S3Storage(client, settings.string("cortex.storage.bucket"), prefix, region);
+        storage.ensureBucket();
+        return storage;
     }
 
     /** Which routes this instance runs; the YAML routes' preconditions and rest 'disabled' flag read these. */

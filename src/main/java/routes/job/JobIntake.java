@@ -14,8 +14,9 @@ import routes.api.ApiException;
 import routes.db.Dialect;
 import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
-import routes.storage.LocalStorage;
+import routes.storage.ObjectStore;
 import routes.storage.ReceivedFile;
+import routes.storage.TypeDetector;
 import routes.storage.Sha256;
 import routes.storage.StoredObject;
 
@@ -35,12 +36,13 @@ public final class JobIntake {
     private final JobStore jobs;
     private final IdempotencyKeys keys;
     private final ProjectStore projects;
-    private final LocalStorage storage;
+    private final ObjectStore storage;
+    private final TypeDetector detector = new TypeDetector();
     private final ContentTypes contentTypes;
     private final Path tempDir;
     private final long maxBytes;
 
-    public JobIntake(JobStore jobs, IdempotencyKeys keys, ProjectStore projects, LocalStorage storage,
+    public JobIntake(JobStore jobs, IdempotencyKeys keys, ProjectStore projects, ObjectStore storage,
             ContentTypes contentTypes, Path tempDir, long maxBytes) {
         this.jobs = jobs;
         this.keys = keys;
@@ -75,7 +77,8 @@ public final class JobIntake {
     /** Validates a received upload, stores it, and creates its job; the temporary file never outlives the call. */
     public IngestJob fromUpload(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key) {
         try {
-            String type = contentTypes.accept(file.declaredType(), file.fileName());
+            String type = contentTypes.accept(file.declaredType(), file.fileName(),
+                    detector.detect(file.tempFile(), file.fileName()));
             if (file.expectedChecksum() != null) {
                 String expected = checksum(file.expectedChecksum());
                 if (!expected.equals(file.sha256())) {
@@ -129,9 +132,10 @@ public final class JobIntake {
     private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256, UUID sourceId,
             IdempotencyKeys.Key key) {
         UUID jobId = UUID.randomUUID();
-        StoredObject object = storage.put(temp, projectId, jobId, name);
+        StoredObject object = storage.put(temp, projectId, jobId, name, sha256);
         try {
-            return insert(jobId, new NewJob(projectId, sourceId, object.path().toString(), object.uri(), name, size,
+            return insert(jobId, new NewJob(projectId, sourceId,
+                    object.path() != null ? object.path().toString() : object.key(), object.uri(), name, size,
                     type, sha256), key);
         } catch (RuntimeException e) {
             storage.delete(object);

@@ -1,5 +1,8 @@
 package routes.processing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,7 @@ public final class JobRun {
     private String mimeType;
     private Long verifiedSize;
     private String verifiedChecksum;
+    private final List<Path> temporaryFiles = new ArrayList<>();
     /** When this attempt last wrote the job (the claim counts). */
     private long lastWriteNanos = System.nanoTime();
     private List<ExtractedDocument> documents = new ArrayList<>();
@@ -42,6 +46,22 @@ public final class JobRun {
 
     public boolean directory() {
         return directory;
+    }
+
+    void temporary(Path file) {
+        temporaryFiles.add(file);
+    }
+
+    /** Downloads and other files of this attempt only: removed when it ends, however it ends. */
+    void deleteTemporaryFiles() {
+        for (Path file : temporaryFiles) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + file, e);
+            }
+        }
+        temporaryFiles.clear();
     }
 
     void fetched(Path path, boolean isDirectory) {

@@ -26,6 +26,7 @@ import routes.job.JobStage;
 import routes.job.JobStore;
 import routes.project.Ids;
 import routes.storage.ContentTypes;
+import routes.storage.ObjectStore;
 import routes.storage.Sha256;
 
 /**
@@ -46,6 +47,8 @@ public final class JobWorker {
     private final ChunkSplitter splitter;
     private final Duration lease;
     private final long maxIndexedFileBytes;
+    private final ObjectStore storage;
+    private final Path tempDir;
     private final Duration progressInterval;
     private final TestingHooks testing;
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
@@ -58,8 +61,11 @@ public final class JobWorker {
     public record TestingHooks(int failAttempts, long stageDelayMillis) {
     }
 
-    public JobWorker(JobStore jobs, DocumentStore documents, TextExtractor extractor, ChunkSplitter splitter,
-            Duration lease, Duration progressInterval, long maxIndexedFileBytes, TestingHooks testing) {
+    public JobWorker(JobStore jobs, DocumentStore documents, ObjectStore storage, Path tempDir, TextExtractor extractor,
+            ChunkSplitter splitter, Duration lease, Duration progressInterval, long maxIndexedFileBytes,
+            TestingHooks testing) {
+        this.storage = storage;
+        this.tempDir = tempDir;
         this.progressInterval = progressInterval;
         this.jobs = jobs;
         this.documents = documents;
@@ -88,6 +94,7 @@ public final class JobWorker {
     /** The attempt is over, whatever its outcome: its lease is no longer renewed. */
     public void release(@ExchangeProperty("jobRun") JobRun run) {
         active.remove(run.job().id(), run.attempt());
+        run.deleteTemporaryFiles();
     }
 
     /** Extends the leases of this process's running attempts, so that no other worker takes them over. */
@@ -95,9 +102,18 @@ public final class JobWorker {
         jobs.renewLeases(Map.copyOf(active), lease);
     }
 
-    /** The claim already moved the job to this stage. */
+    /** The claim already moved the job to this stage. Stored content is read through its store (S3: a download). */
     public JobRun fetch(@Body JobRun run) {
         pauseForTests();
+        String uri = run.job().sourceUri();
+        if (storage.holds(uri) && !uri.startsWith("file:")) {
+            ObjectStore.LocalCopy copy = storage.fetch(uri, tempDir);
+            run.fetched(copy.path(), false);
+            if (copy.temporary()) {
+                run.temporary(copy.path());
+            }
+            return run;
+        }
         if (run.job().attempts() <= testing.failAttempts()) {
             throw new IllegalStateException("Simulated transient failure of attempt " + run.job().attempts()
                     + " (cortex.testing.fail-attempts)");

@@ -56,6 +56,59 @@ public final class ContentTypes {
             type = fromName(fileName).orElseThrow(() -> ApiException.badRequest(
                     "Cannot tell the content type of '" + fileName + "': declare it (allowed: " + String.join(", ", allowed) + ")"));
         }
+        return allowed(type);
+    }
+
+    /**
+     * The type a file is taken as when its bytes were looked at: the declared type and the detected one must both be
+     * allowed and must agree (a PDF declared as text/plain, or an executable declared as a PDF, is refused). Without
+     * a declared type (or with octet-stream) the detected one is taken.
+     */
+    public String accept(String declared, String fileName, String detected) {
+        String type = normalize(declared);
+        String found = canonical(detected);
+        if (type == null || OCTET_STREAM.equals(type)) {
+            if (found == null || OCTET_STREAM.equals(found)) {
+                return accept(null, fileName);
+            }
+            return allowed(found);
+        }
+        type = canonical(type);
+        allowed(type);
+        if (!agree(type, found)) {
+            throw ApiException.badRequest("Content does not match its declared type: declared " + type
+                    + ", but the bytes are " + found);
+        }
+        return type;
+    }
+
+    /**
+     * Bytes cannot tell Markdown, CSV or JSON from plain text, so a text type declared for what looks like plain text
+     * agrees; otherwise the two must be the same type.
+     */
+    static boolean agree(String declared, String detected) {
+        if (detected == null || declared.equals(detected)) {
+            return true;
+        }
+        boolean textual = declared.startsWith("text/") || declared.equals("application/json");
+        return textual && detected.equals("text/plain");
+    }
+
+    /** One name per type where detectors and clients use several. */
+    static String canonical(String type) {
+        String t = normalize(type);
+        if (t == null) {
+            return null;
+        }
+        return switch (t) {
+            case "text/x-web-markdown", "text/x-markdown" -> "text/markdown";
+            case "application/x-gzip" -> "application/gzip";
+            case "application/x-zip-compressed" -> "application/zip";
+            default -> t;
+        };
+    }
+
+    private String allowed(String type) {
         if (!isAllowed(type)) {
             throw ApiException.badRequest("Unsupported content type: " + type + " (allowed: " + String.join(", ", allowed) + ")");
         }

@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /** The local storage backend: objects are files under one directory, keyed like S3 objects. */
-public final class LocalStorage {
+public final class LocalStorage implements ObjectStore {
 
     private final Path root;
     private final String prefix;
@@ -28,8 +28,9 @@ public final class LocalStorage {
         return root;
     }
 
-    /** Moves a validated temporary file into place and returns where it now lives. */
-    public StoredObject put(Path source, UUID projectId, UUID jobId, String fileName) {
+    /** Moves the validated file into place (a rename within one file system: no second copy of the bytes). */
+    @Override
+    public StoredObject put(Path source, UUID projectId, UUID jobId, String fileName, String sha256) {
         String key = ObjectKeys.key(prefix, projectId, jobId, fileName);
         Path target = root.resolve(key).normalize();
         try {
@@ -41,7 +42,8 @@ public final class LocalStorage {
         return new StoredObject(key, target.toUri().toString(), target);
     }
 
-    /** Removes an object and the folders left empty by it (compensation for a job that was not created). */
+    /** Removes an object and the folders left empty by it. */
+    @Override
     public void delete(StoredObject object) {
         try {
             Files.deleteIfExists(object.path());
@@ -55,5 +57,15 @@ public final class LocalStorage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public boolean holds(String sourceUri) {
+        return sourceUri != null && sourceUri.startsWith("file:");
+    }
+
+    @Override
+    public LocalCopy fetch(String sourceUri, Path tempDir) {
+        return new LocalCopy(Path.of(java.net.URI.create(sourceUri)), false);
     }
 }

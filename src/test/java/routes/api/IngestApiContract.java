@@ -330,6 +330,10 @@ abstract class IngestApiContract {
         Reply sum = app.upload(url, "a.txt", "abc".getBytes(), "text/plain", "0".repeat(64));
         assertThat(sum.status()).isEqualTo(400);
         assertThat(sum.detail()).startsWith("Checksum mismatch");
+        byte[] pdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n".getBytes();
+        Reply disguised = app.upload(url, "report.txt", pdf, "text/plain", null);
+        assertThat(disguised.status()).isEqualTo(400);
+        assertThat(disguised.detail()).startsWith("Content does not match its declared type");
         Reply notMultipart = app.postJson(url, "{}");
         assertThat(notMultipart.status()).isEqualTo(400);
 

@@ -1,0 +1,152 @@
+package routes.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import routes.support.ApiClient.Reply;
+import routes.support.S3ProxyServer;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Uploads on the S3 backend, against a real S3 protocol server (S3Proxy). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class S3StorageTest {
+
+    static final String BUCKET = "cortex-test-bucket";
+
+    Path tmp;
+    S3ProxyServer s3;
+    S3Client client;
+    TestApp app;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        tmp = dir;
+        s3 = S3ProxyServer.start(dir);
+        client = s3.client();
+        app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of(
+                "cortex.storage.backend", "s3",
+                "cortex.storage.bucket", BUCKET,
+                "cortex.storage.endpoint-url", s3.endpoint(),
+                "cortex.storage.access-key", S3ProxyServer.ACCESS_KEY,
+                "cortex.storage.secret-key", S3ProxyServer.SECRET_KEY,
+                "cortex.storage.max-upload-mb", "1"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    String project() {
+        return app.postJson("/api/projects", "{\"name\":\"s3\"}").json().get("id").asText();
+    }
+
+    long objects(String project) {
+        return client.listObjectsV2(b -> b.bucket(BUCKET).prefix("ingest/" + project + "/")).keyCount();
+    }
+
+    @Test
+    void uploadIsStoredInTheBucketAndProcessed() {
+        String p = project();
+        byte[] hello = "hello durable ingest".getBytes(StandardCharsets.UTF_8);
+        Reply r = app.upload("/api/projects/" + p + "/ingest/upload", "hello.txt", hello, "text/plain", null);
+        assertThat(r.status()).isEqualTo(200);
+        String jobId = r.json().get("job_id").asText();
+        String uri = r.json().at("/job/source_uri").asText();
+        String key = "ingest/" + p + "/" + jobId + "/hello.txt";
+        assertThat(uri).isEqualTo("s3://" + BUCKET + "/" + key);
+
+        var head = client.headObject(b -> b.bucket(BUCKET).key(key));
+        assertThat(head.contentLength()).isEqualTo(20);
+        assertThat(head.metadata()).containsEntry("sha256", Sha256.of(hello)).containsEntry("original-filename", "hello.txt");
+        assertThat(client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray()).isEqualTo(hello);
+
+        JsonNode done = await().atMost(Duration.ofSeconds(30)).until(
+                () -> app.get("/api/projects/" + p + "/ingest/jobs/" + jobId).json(),
+                j -> j.get("status").asText().equals("completed"));
+        assertThat(done.get("byte_size").asLong()).isEqualTo(20);
+        assertThat(done.get("checksum").asText()).isEqualTo(Sha256.of(hello));
+        // the worker's download is gone once the job is done
+        assertThat(app.filesUnder("tmp")).isZero();
+    }
+
+    @Test
+    void refusedUploadsLeaveNoObjectNoTempFileNoJob() {
+        String p = project();
+        String url = "/api/projects/" + p + "/ingest/upload";
+        byte[] pdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+        Reply mismatch = app.upload(url, "report.txt", pdf, "text/plain", null);
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.detail()).isEqualTo("Content does not match its declared type: declared text/plain, but the bytes are application/pdf");
+        byte[] exe = new byte[256];
+        exe[0] = 'M';
+        exe[1] = 'Z';
+        Reply disguised = app.upload(url, "manual.txt", exe, "text/plain", null);
+        assertThat(disguised.status()).isEqualTo(400);
+        assertThat(app.upload(url, "a.txt", "abc".getBytes(), "text/plain", "f".repeat(64)).detail()).startsWith("Checksum mismatch");
+        assertThat(app.upload(url, "big.txt", new byte[1024 * 1024 + 1], "text/plain", null).detail()).startsWith("File too large");
+
+        assertThat(objects(p)).isZero();
+        assertThat(app.filesUnder("tmp")).isZero();
+        assertThat(app.get("/api/projects/" + p + "/ingest/jobs").json().get("total").asLong()).isZero();
+    }
+
+    @Test
+    void objectAlteredBehindTheServicesBackFailsTheJob() throws Exception {
+        String p = project();
+        app.context().getRouteController().stopRoute("job-worker-consume");
+        String jobId;
+        try {
+            Reply r = app.upload("/api/projects/" + p + "/ingest/upload", "notes.txt", "original".getBytes(), "text/plain", null);
+            jobId = r.json().get("job_id").asText();
+            String key = "ingest/" + p + "/" + jobId + "/notes.txt";
+            client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("tampered"));
+        } finally {
+            app.context().getRouteController().startRoute("job-worker-consume");
+        }
+        JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(
+                () -> app.get("/api/projects/" + p + "/ingest/jobs/" + jobId).json(),
+                j -> j.get("status").asText().equals("failed"));
+        assertThat(failed.get("error_message").asText()).startsWith("Checksum mismatch");
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+        assertThat(app.filesUnder("tmp")).isZero();
+    }
+
+    @Test
+    void storageDownAtUploadIs503AndLeavesNothing() {
+        String p = project();
+        s3.close();
+        try {
+            Reply r = app.upload("/api/projects/" + p + "/ingest/upload", "a.txt", "some text".getBytes(), "text/plain", null);
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.detail()).startsWith("Service temporarily unavailable");
+            assertThat(app.get("/api/projects/" + p + "/ingest/jobs").json().get("total").asLong()).isZero();
+            assertThat(app.filesUnder("tmp")).isZero();
+        } finally {
+            s3 = S3ProxyServer.start(tmp, s3.port());
+        }
+        assertThat(objects(p)).isZero();
+    }
+}
