@@ -348,6 +348,64 @@ abstract class IngestApiContract {
     }
 
     @Test
+    void hugeDeclaredBodyIsRefusedBeforeItIsSent() throws Exception {
+        String p = project();
+        long gib = 1024L * 1024 * 1024;
+        java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong();
+        // a 1 GiB body that is generated only as fast as the client sends it
+        var body = java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+                    @Override
+                    public int read() {
+                        return produced.incrementAndGet() <= gib ? 'a' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        long left = gib - produced.get();
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) 'a');
+                        produced.addAndGet(n);
+                        return n;
+                    }
+                }), gib);
+        Reply r;
+        try {
+            r = app.send(java.net.http.HttpRequest.newBuilder(app.uri("/api/projects/" + p + "/ingest/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=x").POST(body));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.detail()).startsWith("File too large");
+        } catch (java.io.UncheckedIOException closed) {
+            // the server may close the connection while the client is still writing: refused all the same
+        }
+        assertThat(produced.get()).isLessThan(gib / 10);
+        assertThat(app.filesUnder("tmp")).isZero();
+        assertThat(app.get(jobs(p)).json().get("total").asLong()).isZero();
+    }
+
+    @Test
+    void clientThatDisconnectsMidUploadLeavesNothing() throws Exception {
+        String p = project();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.uri("/").getPort())) {
+            var out = socket.getOutputStream();
+            String head = "POST /api/projects/" + p + "/ingest/upload HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 500000\r\n\r\n"
+                    + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.txt\"\r\n"
+                    + "Content-Type: text/plain\r\n\r\n";
+            out.write(head.getBytes());
+            out.write("partial content ".repeat(1000).getBytes());
+            out.flush();
+            // the part has started streaming to a temporary file when the client goes away
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.filesUnder("tmp") == 1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.filesUnder("tmp") == 0);
+        assertThat(app.get(jobs(p)).json().get("total").asLong()).isZero();
+    }
+
+    @Test
     void octetStreamTakesTheTypeFromTheName() {
         String p = project();
         Reply r = app.upload("/api/projects/" + p + "/ingest/upload", "../../readme.md", "# Read me\n\nText.".getBytes(),

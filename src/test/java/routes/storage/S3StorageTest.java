@@ -43,7 +43,8 @@ class S3StorageTest {
                 "cortex.storage.endpoint-url", s3.endpoint(),
                 "cortex.storage.access-key", S3ProxyServer.ACCESS_KEY,
                 "cortex.storage.secret-key", S3ProxyServer.SECRET_KEY,
-                "cortex.storage.max-upload-mb", "256"));
+                "cortex.storage.max-upload-mb", "256",
+                "cortex.task.retry-backoff-seconds", "1"));
     }
 
     @AfterAll
@@ -170,6 +171,28 @@ class S3StorageTest {
         assertThat(failed.get("error_message").asText()).startsWith("Checksum mismatch");
         assertThat(failed.get("attempts").asInt()).isEqualTo(1);
         assertThat(app.filesUnder("tmp")).isZero();
+    }
+
+    @Test
+    void storageDownWhileProcessingIsRetried() throws Exception {
+        String p = project();
+        app.context().getRouteController().stopRoute("job-worker-consume");
+        String jobId = app.upload("/api/projects/" + p + "/ingest/upload", "later.txt", "read me later".getBytes(),
+                "text/plain", null).json().get("job_id").asText();
+        String url = "/api/projects/" + p + "/ingest/jobs/" + jobId;
+        s3.close();
+        try {
+            app.context().getRouteController().startRoute("job-worker-consume");
+            JsonNode waiting = await().atMost(Duration.ofSeconds(60)).until(() -> app.get(url).json(),
+                    j -> j.get("attempts").asInt() >= 1 && j.get("status").asText().equals("queued"));
+            assertThat(waiting.get("message").asText()).startsWith("Retry 1 of 3");
+        } finally {
+            s3 = S3ProxyServer.start(tmp, s3.port());
+        }
+        JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> app.get(url).json(),
+                j -> j.get("status").asText().equals("completed"));
+        assertThat(done.get("attempts").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(done.get("error_message").isNull()).isTrue();
     }
 
     @Test
