@@ -2,11 +2,13 @@ package routes.storage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -115,7 +117,7 @@ public final class MultipartReceiver {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final MessageDigest digest = Sha256.digest();
         Path file;
-        OutputStream out;
+        FileChannel out;
         String fileName;
         String declaredType;
         long size;
@@ -130,7 +132,7 @@ public final class MultipartReceiver {
             if ("file".equals(name) && file == null && partFileName != null) {
                 try {
                     file = Files.createTempFile(tempDir, "upload-", ".part");
-                    out = Files.newOutputStream(file);
+                    out = FileChannel.open(file, StandardOpenOption.WRITE);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -155,7 +157,10 @@ public final class MultipartReceiver {
                     }
                     digest.update(bytes, offset, length);
                     try {
-                        out.write(bytes, offset, length);
+                        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+                        while (buffer.hasRemaining()) {
+                            out.write(buffer);
+                        }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -175,6 +180,12 @@ public final class MultipartReceiver {
         @Override
         public void partEnd() {
             if (target == Target.FILE) {
+                try {
+                    // on disk before the job that refers to it is committed (the local backend keeps this very file)
+                    out.force(true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
                 close();
             }
             target = Target.SKIP;
