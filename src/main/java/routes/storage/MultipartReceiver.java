@@ -90,9 +90,27 @@ public final class MultipartReceiver {
             reception.discard();
             throw ApiException.badRequest("Missing file part: send the file as multipart field 'file'");
         }
+        try {
+            sync(reception.file);
+        } catch (RuntimeException e) {
+            reception.discard();
+            throw e;
+        }
         String expected = reception.checksum == null ? null : reception.checksum.toString(StandardCharsets.UTF_8).trim();
         return new ReceivedFile(reception.file, reception.fileName, reception.declaredType, reception.size,
                 Sha256.hex(reception.digest), expected == null || expected.isEmpty() ? null : expected);
+    }
+
+    /**
+     * On disk before the job that refers to it is committed (the local backend keeps this very file). Here, on the
+     * request's worker thread: an fsync of a large file must not stall the event loop.
+     */
+    private static void sync(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync " + file, e);
+        }
     }
 
     private ApiException tooLarge() {
@@ -180,12 +198,6 @@ public final class MultipartReceiver {
         @Override
         public void partEnd() {
             if (target == Target.FILE) {
-                try {
-                    // on disk before the job that refers to it is committed (the local backend keeps this very file)
-                    out.force(true);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
                 close();
             }
             target = Target.SKIP;
