@@ -48,16 +48,33 @@ abstract class IngestApiContract {
     /** The JDBC URL of a fresh database for this class. */
     abstract String databaseUrl(Path dir);
 
+    /** Storage settings of the application under test; the local backend unless a subclass says otherwise. */
+    Map<String, String> storageSettings(Path dir) {
+        return Map.of();
+    }
+
+    /** How many stored objects there are, in whatever backend the class uses. */
+    long storedObjects() {
+        return app.filesUnder("storage");
+    }
+
+    /** How a stored upload's source_uri starts. */
+    String storedUriScheme() {
+        return "file:";
+    }
+
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         tmp = dir;
         sources = Files.createDirectories(tmp.resolve("sources"));
-        app = TestApp.start(databaseUrl(tmp), tmp.resolve("data"), Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "cortex.local-source-roots", sources.toString(),
                 "cortex.storage.max-upload-mb", "1",
                 "cortex.http.max-body-bytes", String.valueOf(3 * 1024 * 1024),
                 "cortex.chunk.size", "200",
                 "cortex.chunk.overlap", "20"));
+        settings.putAll(storageSettings(tmp));
+        app = TestApp.start(databaseUrl(tmp), tmp.resolve("data"), settings);
     }
 
     @AfterAll
@@ -187,7 +204,7 @@ abstract class IngestApiContract {
         assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
         assertThat(done.get("byte_size").asLong()).as(done.toString()).isEqualTo(20);
         assertThat(done.get("checksum").asText()).isEqualTo(Sha256.of(hello));
-        assertThat(done.get("source_uri").asText()).startsWith("file:");
+        assertThat(done.get("source_uri").asText()).startsWith(storedUriScheme());
         assertThat(done.get("mime_type").asText()).isEqualTo("text/plain");
         assertThat(done.get("started_at").asText()).endsWith("Z");
         assertThat(done.get("completed_at").asText()).endsWith("Z");
@@ -314,7 +331,7 @@ abstract class IngestApiContract {
     void refusedUploadsLeaveNothingBehind() {
         String p = project();
         String url = "/api/projects/" + p + "/ingest/upload";
-        long objectsBefore = app.filesUnder("storage");
+        long objectsBefore = storedObjects();
         byte[] limit = new byte[1024 * 1024];
         java.util.Arrays.fill(limit, (byte) 'a');
         byte[] overLimit = new byte[limit.length + 1];
@@ -338,7 +355,7 @@ abstract class IngestApiContract {
         assertThat(notMultipart.status()).isEqualTo(400);
 
         assertThat(app.get(jobs(p)).json().get("total").asLong()).isZero();
-        assertThat(app.filesUnder("storage")).isEqualTo(objectsBefore);
+        assertThat(storedObjects()).isEqualTo(objectsBefore);
         assertThat(app.filesUnder("tmp")).isZero();
 
         Reply exact = app.upload(url, "exact.txt", limit, "text/plain; charset=utf-8", Sha256.of(limit).toUpperCase());
@@ -434,6 +451,7 @@ abstract class IngestApiContract {
     @Test
     void helperRefusesBadRequests() {
         String url = "/api/projects/" + project() + "/ingest";
+        long objectsBefore = storedObjects();
         assertThat(app.postJson(url, "{\"source_type\":\"text\"}").detail()).isEqualTo("content required for text source_type");
         assertThat(app.postJson(url, "{\"source_type\":\"repository\"}").detail())
                 .isEqualTo("repo_path or repo_url required for repository ingestion");
@@ -443,6 +461,8 @@ abstract class IngestApiContract {
         assertThat(app.postJson(url, "{\"source_type\":\"text\",\"content\":\"" + "a".repeat(1024 * 1024 + 1) + "\"}")
                 .detail()).startsWith("Text too large");
         assertThat(app.filesUnder("tmp")).isZero();
+        // the unknown source_id was refused by the job's transaction after the text was stored: no object stays
+        assertThat(storedObjects()).isEqualTo(objectsBefore);
     }
 
     @Test

@@ -57,8 +57,12 @@ public class ApiClient {
     }
 
     public Reply send(HttpRequest.Builder request) {
+        return send(request, Duration.ofSeconds(60));
+    }
+
+    public Reply send(HttpRequest.Builder request, Duration timeout) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> r = http.send(request.timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {

@@ -32,10 +32,14 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
 
     /** Starts the service and waits until it is fully started (its HTTP port answers JSON, even a 404). */
     public static ProcessApp start(Path workDir, String name, Map<String, String> env) {
+        return start(workDir, name, env, "-Xmx384m");
+    }
+
+    public static ProcessApp start(Path workDir, String name, Map<String, String> env, String maxHeap) {
         int port = TestApp.freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), "routes.CortexIngest"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap,
+                "-cp", classpath(), "routes.CortexIngest"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
         builder.environment().put("CORTEX_HTTP_PORT", String.valueOf(port));
@@ -51,8 +55,37 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
         }
     }
 
+    /** The classpath the service runs from: the test runner's, or (under exec:java) its class loader's. */
+    private static String classpath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+            StringBuilder cp = new StringBuilder();
+            for (java.net.URL url : loader.getURLs()) {
+                if (cp.length() > 0) {
+                    cp.append(File.pathSeparatorChar);
+                }
+                cp.append(Path.of(java.net.URI.create(url.toString())));
+            }
+            return cp.toString();
+        }
+        return System.getProperty("java.class.path");
+    }
+
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The process's peak resident memory so far (VmHWM), in KiB. */
+    public long peakRssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmHWM in /proc status");
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop. */
