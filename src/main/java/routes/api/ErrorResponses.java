@@ -19,8 +19,10 @@ public final class ErrorResponses {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
         if (message.getBody() instanceof HttpServerRequest request && !request.isEnded()) {
-            // The client is still sending a body we will not read: close rather than drain it.
+            // The client is still sending a body we will not read (a 1 GiB upload over the limit, say): answer, then
+            // close the connection rather than read the rest of it. Vert.x would keep it open for the rest.
             message.setHeader("Connection", "close");
+            request.response().endHandler(ended -> request.connection().close());
         }
         int status;
         String detail;

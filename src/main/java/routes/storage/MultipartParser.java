@@ -65,6 +65,13 @@ public final class MultipartParser {
         if (state == State.DONE) {
             return; // an epilogue after the closing delimiter is ignored
         }
+        if (state == State.BODY && pending.length > 0 && chunk.length >= delimiter.length
+                && !delimiterStartsIn(pending, chunk)) {
+            // The common case inside a large part: the held-back bytes are content after all. Pass them on and scan
+            // the chunk as it is, instead of copying it behind them.
+            listener.partData(pending, 0, pending.length);
+            pending = new byte[0];
+        }
         byte[] buf = concat(pending, chunk);
         int pos = 0;
         while (state != State.DONE) {
@@ -169,6 +176,13 @@ public final class MultipartParser {
             return null;
         }
         return m.group(1) != null ? m.group(1).replaceAll("\\\\(.)", "$1") : m.group(2).trim();
+    }
+
+    /** Whether a delimiter begins within the held-back bytes and runs on into the chunk. */
+    private boolean delimiterStartsIn(byte[] held, byte[] chunk) {
+        byte[] seam = concat(held, Arrays.copyOf(chunk, delimiter.length - 1));
+        int at = indexOf(seam, delimiter, 0);
+        return at >= 0 && at < held.length;
     }
 
     static int indexOf(byte[] haystack, byte[] needle, int from) {
