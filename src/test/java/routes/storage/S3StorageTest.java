@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import routes.support.ApiClient.Reply;
+import routes.support.LargeUploads;
 import routes.support.S3ProxyServer;
 import routes.support.TestApp;
 import routes.support.TestDatabase;
@@ -118,30 +119,22 @@ class S3StorageTest {
         String p = project();
         app.context().getRouteController().stopRoute("job-worker-consume");
         try {
-            for (int mib : new int[] {5, 200}) {
-                byte[] content = new byte[mib * 1024 * 1024];
-                byte[] line = "line of text for a large upload\n".getBytes(StandardCharsets.US_ASCII);
-                for (int i = 0; i < content.length; i++) {
-                    content[i] = line[i % line.length];
-                }
-                Reply r = app.upload("/api/projects/" + p + "/ingest/upload", "large-" + mib + ".txt", content, "text/plain", null);
-                assertThat(r.status()).as(mib + " MiB").isEqualTo(200);
-                String sha = Sha256.of(content);
-                assertThat(r.json().at("/job/byte_size").asLong()).isEqualTo(content.length);
-                assertThat(r.json().at("/job/checksum").asText()).isEqualTo(sha);
-                String key = r.json().at("/job/source_uri").asText().substring(("s3://" + BUCKET + "/").length());
+            LargeUploads.check(app, p, job -> {
+                String key = job.get("source_uri").asText().substring(("s3://" + BUCKET + "/").length());
                 var head = client.headObject(b -> b.bucket(BUCKET).key(key));
-                assertThat(head.contentLength()).isEqualTo(content.length);
-                assertThat(head.metadata()).containsEntry("sha256", sha);
+                assertThat(head.contentLength()).isEqualTo(job.get("byte_size").asLong());
+                assertThat(head.metadata()).containsEntry("sha256", job.get("checksum").asText());
                 try (var in = client.getObject(b -> b.bucket(BUCKET).key(key))) {
                     var digest = Sha256.digest();
                     byte[] buffer = new byte[1 << 16];
                     for (int n; (n = in.read(buffer)) > 0; ) {
                         digest.update(buffer, 0, n);
                     }
-                    assertThat(Sha256.hex(digest)).isEqualTo(sha);
+                    return Sha256.hex(digest);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-            }
+            });
             assertThat(app.filesUnder("tmp")).isZero();
         } finally {
             // the jobs are not processed here: a 200 MiB text would only test extraction
