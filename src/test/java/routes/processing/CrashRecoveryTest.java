@@ -107,13 +107,24 @@ class CrashRecoveryTest {
         }
     }
 
-    @Test
-    void killedWorkerIsReplacedAndApiKeepsItsJobs() throws Exception {
+    /** An api-only instance with the embedded broker, and the settings of worker-only instances that join it. */
+    private record Split(Map<String, String> api, Map<String, String> worker) {
+    }
+
+    private Split split() throws Exception {
         int brokerPort = TestApp.freePort();
         Map<String, String> apiEnv = env("api");
         apiEnv.put("CORTEX_BROKER_PORT", String.valueOf(brokerPort));
         Map<String, String> workerEnv = env("worker");
         workerEnv.put("CORTEX_BROKER_URL", "tcp://127.0.0.1:" + brokerPort);
+        return new Split(apiEnv, workerEnv);
+    }
+
+    @Test
+    void killedWorkerIsReplacedAndApiKeepsItsJobs() throws Exception {
+        Split split = split();
+        Map<String, String> apiEnv = split.api();
+        Map<String, String> workerEnv = split.worker();
         try (ProcessApp api = ProcessApp.start(tmp, "api", apiEnv)) {
             List<String> ids;
             try (ProcessApp worker = ProcessApp.start(tmp, "worker", workerEnv)) {
@@ -133,11 +144,9 @@ class CrashRecoveryTest {
 
     @Test
     void twoWorkersShareTheQueueAndRunEachJobOnce() throws Exception {
-        int brokerPort = TestApp.freePort();
-        Map<String, String> apiEnv = env("api");
-        apiEnv.put("CORTEX_BROKER_PORT", String.valueOf(brokerPort));
-        Map<String, String> workerEnv = env("worker");
-        workerEnv.put("CORTEX_BROKER_URL", "tcp://127.0.0.1:" + brokerPort);
+        Split split = split();
+        Map<String, String> apiEnv = split.api();
+        Map<String, String> workerEnv = split.worker();
         workerEnv.put("CORTEX_TESTING_STAGE_DELAY_MS", "0");
         try (ProcessApp api = ProcessApp.start(tmp, "api", apiEnv);
                 ProcessApp w1 = ProcessApp.start(tmp, "worker-1", workerEnv);
