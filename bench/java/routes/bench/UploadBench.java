@@ -20,7 +20,7 @@ import routes.support.TestDatabase;
 /**
  * Large uploads against both storage backends: MB/s and the service's peak RSS (a separate process with -Xmx256m,
  * API role, so nothing processes the files), beside the raw ceiling of the same bytes in the same run: Java SHA-256
- * + write + fsync, and sha256sum. Settings: -Dbench.sizesMiB=1024,4096.
+ * + write + fsync, and sha256sum. Settings: -Dbench.sizesMiB=1024,4096 -Dbench.backends=local,s3.
  */
 public final class UploadBench {
 
@@ -38,7 +38,7 @@ public final class UploadBench {
             for (String mib : sizes) {
                 long bytes = Long.parseLong(mib.trim()) * 1024 * 1024;
                 ceilings(tmp, bytes);
-                for (String backend : new String[] {"local", "s3"}) {
+                for (String backend : System.getProperty("bench.backends", "local,s3").split(",")) {
                     upload(tmp, backend, bytes, s3);
                 }
                 System.out.println();
