@@ -21,7 +21,9 @@ public final class ErrorResponses {
         if (message.getBody() instanceof HttpServerRequest request && !request.isEnded()) {
             // The client is still sending a body we will not read (a 1 GiB upload over the limit, say): answer, then
             // close the connection rather than read the rest of it. Vert.x would keep it open for the rest.
-            message.setHeader("Connection", "close");
+            // Camel filters a Connection header out of the message, so it goes on the response itself: the client
+            // must know not to send its next request on this connection.
+            request.response().putHeader("Connection", "close");
             request.response().endHandler(ended -> request.connection().close());
         }
         int status;
