@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
@@ -73,10 +71,6 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
     }
 
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */

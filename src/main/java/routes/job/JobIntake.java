@@ -74,23 +74,19 @@ public final class JobIntake {
         });
     }
 
-    /** Validates a received upload, stores it, and creates its job; the temporary file never outlives the call. */
+    /** Validates a received upload, stores it, and creates its job. The caller discards the temporary file. */
     public IngestJob fromUpload(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key) {
-        try {
-            String type = contentTypes.accept(file.declaredType(), file.fileName(),
-                    detector.detect(file.tempFile(), file.fileName()));
-            if (file.expectedChecksum() != null) {
-                String expected = checksum(file.expectedChecksum());
-                if (!expected.equals(file.sha256())) {
-                    throw ApiException.badRequest("Checksum mismatch: expected " + expected + ", received content has "
-                            + file.sha256());
-                }
+        String type = contentTypes.accept(file.declaredType(), file.fileName(),
+                detector.detect(file.tempFile(), file.fileName()));
+        if (file.expectedChecksum() != null) {
+            String expected = checksum(file.expectedChecksum());
+            if (!expected.equals(file.sha256())) {
+                throw ApiException.badRequest("Checksum mismatch: expected " + expected + ", received content has "
+                        + file.sha256());
             }
-            String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
-            return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, key);
-        } finally {
-            discard(file);
         }
+        String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
+        return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, key);
     }
 
     /** The temporary file of an upload never outlives its request. */

@@ -56,10 +56,10 @@ public final class JobStore {
      */
     public boolean requeue(UUID jobId, String owner, String error, String message, Instant nextAttemptAt) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = 'queued', error_message = ?, message = ?,"
+        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
                 + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
-                error, message, nextAttemptAt, now, jobId, owner) == 1);
+                + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.QUEUED) + " AND deleted_at IS NULL",
+                JobStatus.QUEUED, error, message, nextAttemptAt, now, jobId, owner) == 1);
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
@@ -142,7 +142,7 @@ public final class JobStore {
         return db.inTransaction(c -> {
             int moved = db.update(c, "UPDATE ingest_jobs SET status = ?, completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND deleted_at IS NULL"
-                    + " AND status IN (" + in(JobStatus.sourcesOf(JobStatus.CANCELLED)) + ")",
+                    + " AND " + from(JobStatus.CANCELLED),
                     JobStatus.CANCELLED, now, now, jobId, projectId);
             return find(c, projectId, jobId).map(job -> new Transition(job, moved == 1));
         });
@@ -209,13 +209,13 @@ public final class JobStore {
     public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message,
             SourceFacts facts) throws SQLException {
         Instant now = Dialect.now();
-        return db.update(c, "UPDATE ingest_jobs SET status = 'completed', stage = 'done', progress = 1.0, message = ?,"
+        return db.update(c, "UPDATE ingest_jobs SET status = ?, stage = ?, progress = 1.0, message = ?,"
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
-                + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
-                message, canonicalDocumentId, now, now, facts.byteSize(), facts.checksum(), facts.mimeType(), jobId,
-                owner) == 1;
+                + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.COMPLETED) + " AND deleted_at IS NULL",
+                JobStatus.COMPLETED, JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
+                facts.checksum(), facts.mimeType(), jobId, owner) == 1;
     }
 
     /** What an attempt learned about its source; null where it learned nothing. */
@@ -231,10 +231,10 @@ public final class JobStore {
     /** running -> failed; false when the job was cancelled or taken over meanwhile (their status stands). */
     public boolean fail(UUID jobId, String owner, String error, String message) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = 'failed', error_message = ?, message = ?,"
+        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
                 + " completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND lease_owner = ? AND status = 'running'",
-                error, message, now, now, jobId, owner) == 1);
+                + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.FAILED),
+                JobStatus.FAILED, error, message, now, now, jobId, owner) == 1);
     }
 
     /**
@@ -251,8 +251,10 @@ public final class JobStore {
                 rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(graceSeconds), now.minusSeconds(staleSeconds), now, max));
     }
 
-    private static String in(Set<JobStatus> statuses) {
-        return statuses.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+    /** The WHERE condition of a move to {@code target}: the job is in a state the transition table moves from. */
+    private static String from(JobStatus target) {
+        Set<JobStatus> sources = JobStatus.sourcesOf(target);
+        return "status IN (" + sources.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")";
     }
 
     IngestJob map(ResultSet rs) throws SQLException {

@@ -105,18 +105,18 @@ public final class JobWorker {
     /** The claim already moved the job to this stage. Stored content is read through its store (S3: a download). */
     public JobRun fetch(@Body JobRun run) {
         pauseForTests();
+        if (run.job().attempts() <= testing.failAttempts()) {
+            throw new IllegalStateException("Simulated transient failure of attempt " + run.job().attempts()
+                    + " (cortex.testing.fail-attempts)");
+        }
         String uri = run.job().sourceUri();
-        if (storage.holds(uri) && !uri.startsWith("file:")) {
+        if (storage.holds(uri)) {
             ObjectStore.LocalCopy copy = storage.fetch(uri, tempDir);
             run.fetched(copy.path(), false);
             if (copy.temporary()) {
                 run.temporary(copy.path());
             }
             return run;
-        }
-        if (run.job().attempts() <= testing.failAttempts()) {
-            throw new IllegalStateException("Simulated transient failure of attempt " + run.job().attempts()
-                    + " (cortex.testing.fail-attempts)");
         }
         Path path = Path.of(run.job().sourcePath() != null ? run.job().sourcePath()
                 : java.net.URI.create(run.job().sourceUri()).getPath());

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
+import routes.processing.PermanentJobError;
+
 /** The local storage backend: objects are files under one directory, keyed like S3 objects. */
 public final class LocalStorage implements ObjectStore {
 
@@ -59,13 +61,20 @@ public final class LocalStorage implements ObjectStore {
         }
     }
 
+    /** Objects are files under the root; a local file elsewhere is a job source, not an object of this store. */
     @Override
     public boolean holds(String sourceUri) {
-        return sourceUri != null && sourceUri.startsWith("file:");
+        return sourceUri != null && sourceUri.startsWith("file:")
+                && Path.of(java.net.URI.create(sourceUri)).normalize().startsWith(root);
     }
 
+    /** The object's own file: nothing to copy, nothing to remove afterwards. */
     @Override
     public LocalCopy fetch(String sourceUri, Path tempDir) {
-        return new LocalCopy(Path.of(java.net.URI.create(sourceUri)), false);
+        Path file = Path.of(java.net.URI.create(sourceUri));
+        if (!Files.isRegularFile(file)) {
+            throw new PermanentJobError("Source not found: " + sourceUri);
+        }
+        return new LocalCopy(file, false);
     }
 }

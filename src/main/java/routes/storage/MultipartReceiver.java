@@ -40,10 +40,6 @@ public final class MultipartReceiver {
         }
     }
 
-    public long maxBytes() {
-        return maxBytes;
-    }
-
     public ReceivedFile receive(HttpServerRequest request) {
         String boundary = MultipartParser.boundary(request.getHeader("Content-Type"));
         String length = request.getHeader("Content-Length");
