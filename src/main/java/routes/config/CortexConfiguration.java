@@ -20,6 +20,7 @@ import routes.job.IdempotencyKeys;
 import routes.job.JobApi;
 import routes.job.JobIntake;
 import routes.job.JobStore;
+import routes.job.DocumentApi;
 import routes.job.SourcePolicy;
 import routes.messaging.BrokerConnection;
 import routes.messaging.EmbeddedBroker;
@@ -27,6 +28,13 @@ import routes.processing.ChunkSplitter;
 import routes.processing.DocumentStore;
 import routes.processing.JobWorker;
 import routes.processing.TextExtractor;
+import routes.processing.TreeIndexer;
+import routes.source.AddressGuard;
+import routes.source.ArchiveUnpacker;
+import routes.source.HttpFetcher;
+import routes.source.RepositoryCloner;
+import routes.source.SourceFetcher;
+import routes.storage.TypeDetector;
 import routes.project.ProjectApi;
 import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
@@ -92,7 +100,10 @@ public class CortexConfiguration implements CamelConfiguration {
         ContentTypes contentTypes = new ContentTypes(settings.list("cortex.storage.allowed-content-types"));
         List<Path> roots = settings.list("cortex.local-source-roots").stream()
                 .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
-        SourcePolicy sources = new SourcePolicy(roots, local.root().resolve(prefix));
+        AddressGuard guard = new AddressGuard(
+                Boolean.parseBoolean(settings.oneOf("cortex.fetch.allow-private", "true", "false")),
+                settings.list("cortex.fetch.allowed-hosts"));
+        SourcePolicy sources = new SourcePolicy(roots, local.root().resolve(prefix), storage, prefix, guard);
 
         ProjectStore projects = new ProjectStore(db);
         JobStore jobs = new JobStore(db);
@@ -102,6 +113,7 @@ public class CortexConfiguration implements CamelConfiguration {
         registry.bind("projectApi", new ProjectApi(projects, json));
         registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, new MultipartReceiver(tempDir, maxBytes),
                 documents, keys, json));
+        registry.bind("documentApi", new DocumentApi(projects, documents));
         registry.bind("jobStore", jobs);
         registry.bind("idempotencyKeys", keys);
         registry.bind("errorResponses", new ErrorResponses());
@@ -117,13 +129,12 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.nonNegativeInt("cortex.task.retry-backoff-seconds");
         settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
         settings.positiveInt("cortex.idempotency.retention-hours");
-        ChunkSplitter splitter = chunkSplitter(settings);
-        registry.bind("jobWorker", new JobWorker(jobs, documents, storage, tempDir, new TextExtractor(), splitter,
+        registry.bind("jobWorker", new JobWorker(jobs, documents, pipeline(settings, storage, guard, maxBytes), tempDir,
                 Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds")),
                 Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")),
-                settings.positiveInt("cortex.index.max-file-kb") * 1024L,
                 new JobWorker.TestingHooks(settings.nonNegativeInt("cortex.testing.fail-attempts"),
-                        settings.nonNegativeInt("cortex.testing.stage-delay-ms"))));
+                        settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
+                        settings.nonNegativeInt("cortex.testing.file-delay-ms"))));
 
         context.addStartupListener(new HttpErrorPages());
     }
@@ -187,6 +198,22 @@ public class CortexConfiguration implements CamelConfiguration {
         properties.addInitialProperty("cortex.run.eager-handoff", String.valueOf(eager));
         properties.addInitialProperty("cortex.run.broker-worker", String.valueOf(worker && !eager));
         properties.addInitialProperty("cortex.run.eager-worker", String.valueOf(worker && eager));
+    }
+
+    /** The worker's tools: sources fetched within the upload limit and timeouts, Tika, archives, trees, chunks. */
+    private static JobWorker.Pipeline pipeline(Settings settings, ObjectStore storage, AddressGuard guard, long maxBytes) {
+        HttpFetcher http = new HttpFetcher(guard, maxBytes,
+                Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms")),
+                Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms")),
+                settings.nonNegativeInt("cortex.fetch.max-redirects"));
+        RepositoryCloner cloner = new RepositoryCloner(guard,
+                Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
+        return new JobWorker.Pipeline(new SourceFetcher(storage, http, cloner), new TypeDetector(),
+                new TextExtractor(settings.positiveInt("cortex.extract.max-chars")),
+                new ArchiveUnpacker(settings.positiveInt("cortex.index.max-archive-mb") * 1024L * 1024L,
+                        settings.positiveInt("cortex.index.max-archive-entries")),
+                new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L),
+                chunkSplitter(settings));
     }
 
     private static ChunkSplitter chunkSplitter(Settings settings) {

@@ -100,13 +100,13 @@ public final class JobApi {
         return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("jobs\n" + request).getBytes(UTF_8))), key -> {
             String sourceUri = Json.text(request, "source_uri", "sourceUri");
             String sourcePath = Json.text(request, "source_path", "sourcePath");
-            SourcePolicy.LocalSource source = sources.resolve(project.id(), sourceUri, sourcePath);
+            SourcePolicy.Source source = sources.resolve(project.id(), sourceUri, sourcePath);
             String filename = Json.text(request, "original_filename");
             String checksum = Json.text(request, "checksum");
             String mimeType = ContentTypes.normalize(Json.text(request, "mime_type"));
             Long byteSize = longField(request, "byte_size");
             return intake.create(new JobIntake.NewJob(project.id(), null,
-                    sourcePath != null ? sourcePath : source.path().toString(), source.uri(),
+                    sourcePath != null ? sourcePath : localPath(source), source.uri(),
                     filename != null ? filename : source.fileName(), byteSize, mimeType,
                     checksum == null ? null : JobIntake.checksum(checksum)), key);
         });
@@ -186,11 +186,12 @@ public final class JobApi {
             if (blank(repoPath) && blank(repoUrl)) {
                 throw ApiException.badRequest("repo_path or repo_url required for repository ingestion");
             }
-            SourcePolicy.LocalSource source = sources.resolve(project.id(), blank(repoPath) ? repoUrl : null, repoPath);
-            if (!source.directory()) {
-                throw ApiException.badRequest("Repository must be a directory: " + (blank(repoPath) ? repoUrl : repoPath));
+            SourcePolicy.Source source = sources.resolve(project.id(), blank(repoPath) ? repoUrl : null, repoPath);
+            if (!source.tree()) {
+                throw ApiException.badRequest("Repository must be a directory or a git repository URL: "
+                        + (blank(repoPath) ? repoUrl : repoPath));
             }
-            return intake.create(new JobIntake.NewJob(project.id(), null, source.path().toString(),
+            return intake.create(new JobIntake.NewJob(project.id(), null, localPath(source),
                     source.uri(), source.fileName(), null, null, null), key);
         }
         throw ApiException.badRequest("Unsupported source_type: " + type);
@@ -222,6 +223,11 @@ public final class JobApi {
                 .orElseThrow(() -> jobNotFound(jobId.toString())), false);
     }
 
+    /** {@code source_path} of a job: the local path it reads, null for remote sources. */
+    private static String localPath(SourcePolicy.Source source) {
+        return source.path() == null ? null : source.path().toString();
+    }
+
     private static UUID jobId(String jobId) {
         return Ids.parse(jobId).orElseThrow(() -> jobNotFound(jobId));
     }
@@ -230,7 +236,7 @@ public final class JobApi {
         return ApiException.notFound("Job not found: " + jobId);
     }
 
-    private static int limit(String value) {
+    static int limit(String value) {
         if (blank(value)) {
             return DEFAULT_LIMIT;
         }

@@ -7,36 +7,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import routes.api.ApiException;
+import routes.project.Ids;
+import routes.source.AddressGuard;
+import routes.source.SourceKind;
+import routes.storage.ObjectStore;
 
 /**
- * Decides which sources a job may read, when the job is created (400 otherwise): local files and directories only
- * under the configured roots, given as absolute paths or {@code file:///} URIs, never by {@code ..} or a symlink that
- * leads out of a root.
+ * Decides which sources a job may read, when the job is created (400 otherwise):
+ * <ul>
+ * <li>objects of the configured storage ({@code s3://bucket/key}), never under another project's folder;</li>
+ * <li>local files and directories only under the configured roots, given as absolute paths or {@code file:///}
+ * URIs, never by {@code ..} or a symlink that leads out of a root;</li>
+ * <li>http(s) files and git repositories on hosts the {@link AddressGuard} lets through.</li>
+ * </ul>
  */
 public final class SourcePolicy {
 
-    /** A source that passed the policy: its canonical URI, its real local path and the name to show for it. */
-    public record LocalSource(String uri, Path path, String fileName, boolean directory) {
+    /**
+     * A source that passed the policy: its canonical URI, its real local path (local sources only), the name to
+     * show for it, and whether it is a tree (directory or repository) rather than one file.
+     */
+    public record Source(String uri, Path path, String fileName, boolean tree) {
     }
+
+    private static final String ACCEPTED = "s3://bucket/key, file:///absolute/path or an absolute path under"
+            + " CORTEX_LOCAL_SOURCE_ROOTS, http(s):// file URLs, git repositories (.git URLs, git+https://, git+file://)";
 
     private final List<Path> roots;
     private final Path storageRoot;
+    private final ObjectStore storage;
+    private final String storagePrefix;
+    private final AddressGuard guard;
 
     /**
-     * @param roots       the operator's CORTEX_LOCAL_SOURCE_ROOTS
-     * @param storageRoot where local storage keeps objects, by project: a project may read its own folder only
+     * @param roots         the operator's CORTEX_LOCAL_SOURCE_ROOTS
+     * @param storageRoot   where local storage keeps objects, by project: a project may read its own folder only
+     * @param storage       the object store s3:// sources must belong to
+     * @param storagePrefix the key prefix of stored objects ({@code <prefix>/<project_id>/...})
      */
-    public SourcePolicy(List<Path> roots, Path storageRoot) {
+    public SourcePolicy(List<Path> roots, Path storageRoot, ObjectStore storage, String storagePrefix, AddressGuard guard) {
         this.roots = roots.stream().map(SourcePolicy::realOrNormal).toList();
         this.storageRoot = realOrNormal(storageRoot);
+        this.storage = storage;
+        this.storagePrefix = storagePrefix;
+        this.guard = guard;
     }
 
     /** From a job request: {@code source_uri} wins; {@code source_path} alone is a local path. */
-    public LocalSource resolve(UUID projectId, String sourceUri, String sourcePath) {
+    public Source resolve(UUID projectId, String sourceUri, String sourcePath) {
         if (sourceUri != null && !sourceUri.isBlank()) {
             return resolveUri(projectId, sourceUri.trim());
         }
@@ -46,31 +67,22 @@ public final class SourcePolicy {
         throw ApiException.badRequest("Either source_uri or source_path is required");
     }
 
-    public LocalSource resolveUri(UUID projectId, String sourceUri) {
-        if (sourceUri.startsWith("/")) {
+    public Source resolveUri(UUID projectId, String sourceUri) {
+        SourceKind kind = SourceKind.of(sourceUri);
+        if (kind == SourceKind.LOCAL && sourceUri.startsWith("/")) {
             return resolvePath(projectId, sourceUri);
         }
-        URI uri;
-        try {
-            uri = new URI(sourceUri);
-        } catch (URISyntaxException e) {
-            throw ApiException.badRequest("Invalid source_uri: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("file")) {
-            throw ApiException.badRequest("Unsupported source: " + sourceUri
-                    + " (this service reads local files under CORTEX_LOCAL_SOURCE_ROOTS, as absolute paths or file:/// URIs)");
-        }
-        if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
-            throw ApiException.badRequest("Invalid file URI: " + sourceUri + " (use file:///absolute/path; a host part is not a directory)");
-        }
-        if (uri.getPath() == null || uri.getPath().isEmpty()) {
-            throw ApiException.badRequest("Invalid file URI: " + sourceUri + " (use file:///absolute/path)");
-        }
-        return resolvePath(projectId, uri.getPath());
+        URI uri = parse(sourceUri);
+        return switch (kind) {
+            case LOCAL -> resolvePath(projectId, localPath(uri, sourceUri));
+            case OBJECT -> object(projectId, uri, sourceUri);
+            case HTTP -> new Source(remote(uri, sourceUri), null, lastSegment(uri, "index.html"), false);
+            case GIT -> repository(projectId, sourceUri);
+            case UNSUPPORTED -> throw ApiException.badRequest("Unsupported source: " + sourceUri + " (accepted: " + ACCEPTED + ")");
+        };
     }
 
-    public LocalSource resolvePath(UUID projectId, String raw) {
+    public Source resolvePath(UUID projectId, String raw) {
         Path path = Path.of(raw);
         if (!path.isAbsolute()) {
             throw ApiException.badRequest("Source path must be absolute: " + raw);
@@ -97,7 +109,71 @@ public final class SourcePolicy {
             throw ApiException.badRequest("Source is neither a file nor a directory: " + raw);
         }
         Path name = real.getFileName();
-        return new LocalSource(real.toUri().toString(), real, name == null ? "/" : name.toString(), directory);
+        return new Source(real.toUri().toString(), real, name == null ? "/" : name.toString(), directory);
+    }
+
+    /** A git repository: remote (the host checked) or local ({@code git+file://}, under the roots). */
+    private Source repository(UUID projectId, String sourceUri) {
+        URI git = parse(SourceKind.gitUrl(sourceUri));
+        String name = lastSegment(git, "repository").replaceFirst("(?i)\\.git$", "");
+        if ("file".equalsIgnoreCase(git.getScheme())) {
+            Source local = resolvePath(projectId, localPath(git, sourceUri));
+            if (!local.tree()) {
+                throw ApiException.badRequest("A git+file:// repository must be a directory: " + sourceUri);
+            }
+            return new Source("git+" + local.uri(), local.path(), local.fileName(), true);
+        }
+        remote(git, sourceUri);
+        return new Source(sourceUri, null, name.isBlank() ? "repository" : name, true);
+    }
+
+    private Source object(UUID projectId, URI uri, String sourceUri) {
+        if (!storage.holds(sourceUri)) {
+            throw ApiException.badRequest("s3:// sources must be objects of this service's storage bucket"
+                    + " (CORTEX_STORAGE_BACKEND=s3, CORTEX_STORAGE_BUCKET): " + sourceUri);
+        }
+        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        String[] parts = key.split("/");
+        int projectPart = storagePrefix.isEmpty() ? 0 : 1;
+        if ((storagePrefix.isEmpty() || parts[0].equals(storagePrefix)) && parts.length > projectPart
+                && Ids.parse(parts[projectPart]).filter(id -> !id.equals(projectId)).isPresent()) {
+            throw ApiException.badRequest("Source belongs to another project: " + sourceUri);
+        }
+        if (key.isEmpty() || key.endsWith("/") || !storage.exists(sourceUri)) {
+            throw ApiException.badRequest("Source not found: " + sourceUri);
+        }
+        return new Source(sourceUri, null, lastSegment(uri, "object"), false);
+    }
+
+    private String remote(URI uri, String original) {
+        guard.refusal(uri).ifPresent(reason -> {
+            throw ApiException.badRequest("Source refused: " + reason);
+        });
+        return original;
+    }
+
+    private static String localPath(URI uri, String original) {
+        if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
+            throw ApiException.badRequest("Invalid file URI: " + original + " (use file:///absolute/path; a host part is not a directory)");
+        }
+        if (uri.getPath() == null || uri.getPath().isEmpty()) {
+            throw ApiException.badRequest("Invalid file URI: " + original + " (use file:///absolute/path)");
+        }
+        return uri.getPath();
+    }
+
+    private static URI parse(String value) {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("Invalid source_uri: " + e.getMessage());
+        }
+    }
+
+    private static String lastSegment(URI uri, String fallback) {
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("/+$", "");
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return last.isBlank() ? fallback : last;
     }
 
     private static Path realOrNormal(Path root) {

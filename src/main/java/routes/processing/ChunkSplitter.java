@@ -6,11 +6,13 @@ import java.util.List;
 /**
  * Splits text into chunks of at most {@code size} characters, each starting {@code overlap} characters before the
  * previous one ended. A chunk ends at the last paragraph break in its window if there is one in its second half,
- * else at a line break, else after a sentence, else at a space, else at the window's end.
+ * else at a line break, else after a sentence, else at a space, else at the window's end. Source code ends its
+ * chunks at blank lines or line breaks only (a line is cut only when it alone is longer than a chunk).
  */
 public final class ChunkSplitter {
 
     private static final String[] BREAKS = {"\n\n", "\n", ". ", " "};
+    private static final String[] CODE_BREAKS = {"\n\n", "\n"};
 
     private final int size;
     private final int overlap;
@@ -27,30 +29,48 @@ public final class ChunkSplitter {
     }
 
     public List<Chunk> split(String text) {
+        return split(text, false);
+    }
+
+    public List<Chunk> split(String text, boolean code) {
+        String[] breaks = code ? CODE_BREAKS : BREAKS;
         List<Chunk> chunks = new ArrayList<>();
         int start = 0;
         int length = text.length();
         while (start < length) {
             int end = Math.min(start + size, length);
             if (end < length) {
-                end = boundary(text, start, end);
+                end = boundary(text, start, end, breaks);
             }
             chunks.add(new Chunk(chunks.size(), start, end, text.substring(start, end)));
             if (end >= length) {
                 break;
             }
             // Overlap, but always move forward: the next chunk starts after this one's start.
-            start = Math.max(end - overlap, start + 1);
+            int next = Math.max(end - overlap, start + 1);
+            if (code && overlap > 0) {
+                // Code overlaps by whole lines: the next chunk starts at a line start inside the overlap.
+                int lineStart = text.indexOf('\n', next - 1) + 1;
+                next = lineStart > next - 1 && lineStart < end ? lineStart : end;
+            }
+            start = next;
         }
         return chunks;
     }
 
-    private int boundary(String text, int start, int end) {
+    private int boundary(String text, int start, int end, String[] breaks) {
         int earliest = start + size / 2;
-        for (String br : BREAKS) {
+        for (String br : breaks) {
             int at = text.lastIndexOf(br, end - br.length());
             if (at >= earliest) {
                 return at + br.length();
+            }
+        }
+        if (breaks == CODE_BREAKS) {
+            // Short lines are better than a cut line: any line break in the window will do.
+            int at = text.lastIndexOf('\n', end - 1);
+            if (at > start) {
+                return at + 1;
             }
         }
         return end;

@@ -22,6 +22,20 @@ public final class DocumentStore {
             @JsonProperty("byte_size") Long byteSize, @JsonProperty("chunk_count") long chunkCount) {
     }
 
+    /** A stored chunk as the chunks route lists it, with what a retrieval system needs to cite it. */
+    @JsonPropertyOrder({"id", "document_id", "ordinal", "start_offset", "end_offset", "path", "title", "content"})
+    public record ChunkView(@JsonProperty("id") UUID id, @JsonProperty("document_id") UUID documentId,
+            @JsonProperty("ordinal") int ordinal, @JsonProperty("start_offset") int startOffset,
+            @JsonProperty("end_offset") int endOffset, @JsonProperty("path") String path,
+            @JsonProperty("title") String title, @JsonProperty("content") String content) {
+    }
+
+    /** One page of a document's chunks, in ordinal order; {@code nextCursor} is null on the last page. */
+    @JsonPropertyOrder({"items", "nextCursor", "total"})
+    public record ChunkPage(@JsonProperty("items") List<ChunkView> items, @JsonProperty("nextCursor") String nextCursor,
+            @JsonProperty("total") long total) {
+    }
+
     private final Database db;
 
     public DocumentStore(Database db) {
@@ -70,6 +84,34 @@ public final class DocumentStore {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * A page of the chunks of a document of the project (not of a deleted job), after ordinal {@code afterOrdinal};
+     * empty when there is no such document.
+     */
+    public java.util.Optional<ChunkPage> chunks(UUID projectId, UUID documentId, int afterOrdinal, int limit) {
+        return db.inTransaction(c -> {
+            var document = db.queryOne(c, "SELECT d.path, d.title FROM documents d JOIN ingest_jobs j ON j.id = d.job_id"
+                    + " WHERE d.id = ? AND d.project_id = ? AND j.deleted_at IS NULL",
+                    rs -> new String[] {rs.getString("path"), rs.getString("title")}, documentId, projectId);
+            if (document.isEmpty()) {
+                return java.util.Optional.<ChunkPage>empty();
+            }
+            String path = document.get()[0];
+            String title = document.get()[1];
+            List<ChunkView> rows = db.query(c, "SELECT id, ordinal, start_offset, end_offset, content FROM document_chunks"
+                    + " WHERE document_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?",
+                    rs -> new ChunkView(db.dialect().uuid(rs, "id"), documentId, rs.getInt("ordinal"),
+                            rs.getInt("start_offset"), rs.getInt("end_offset"), path, title, rs.getString("content")),
+                    documentId, afterOrdinal, limit + 1);
+            long total = db.queryOne(c, "SELECT COUNT(*) AS n FROM document_chunks WHERE document_id = ?",
+                    rs -> rs.getLong("n"), documentId).orElse(0L);
+            boolean more = rows.size() > limit;
+            List<ChunkView> items = more ? rows.subList(0, limit) : rows;
+            String next = more ? ChunkCursor.encode(items.get(items.size() - 1).ordinal()) : null;
+            return java.util.Optional.of(new ChunkPage(List.copyOf(items), next, total));
+        });
     }
 
     public Map<String, List<DocumentSummary>> listForJob(UUID jobId) {

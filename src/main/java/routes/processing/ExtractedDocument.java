@@ -3,7 +3,7 @@ package routes.processing;
 import java.util.List;
 
 /** A document extracted in an attempt, and later its chunks; written to the database only when the attempt ends. */
-public record ExtractedDocument(String path, String title, String mimeType, long byteSize, String checksum,
+public record ExtractedDocument(String path, String title, String mimeType, Long byteSize, String checksum,
         String text, List<Chunk> chunks) {
 
     public ExtractedDocument withChunks(List<Chunk> newChunks) {

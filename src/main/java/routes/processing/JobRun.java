@@ -1,14 +1,13 @@
 package routes.processing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import routes.job.IngestJob;
 import routes.job.JobStore;
+import routes.source.SourceFetcher;
+import routes.source.Trees;
 import routes.storage.ContentTypes;
 
 /** One attempt at a job, carried through the worker route's stages as the message body. */
@@ -17,7 +16,11 @@ public final class JobRun {
     private final IngestJob job;
     private final String attempt;
     private Path source;
-    private boolean directory;
+    private boolean tree;
+    private boolean checkout;
+    private String fileName;
+    private String declaredType;
+    private int indexedFiles = -1;
     private String mimeType;
     private Long verifiedSize;
     private String verifiedChecksum;
@@ -44,29 +47,65 @@ public final class JobRun {
         return source;
     }
 
-    public boolean directory() {
-        return directory;
+    /** A directory, repository checkout or (after detection) nothing else: a tree is indexed, a file extracted. */
+    public boolean tree() {
+        return tree;
+    }
+
+    /** A git checkout holds tracked files only; its ignore rules need no second application. */
+    boolean checkout() {
+        return checkout;
+    }
+
+    /** The name the source's documents are known by: the job's original file name, else the fetched file's. */
+    String fileName() {
+        return fileName;
+    }
+
+    /** How many files a tree listed for indexing; -1 for a single file. */
+    int indexedFiles() {
+        return indexedFiles;
+    }
+
+    void indexed(int files) {
+        this.indexedFiles = files;
+    }
+
+    Long verifiedSize() {
+        return verifiedSize;
+    }
+
+    String verifiedChecksum() {
+        return verifiedChecksum;
     }
 
     void temporary(Path file) {
         temporaryFiles.add(file);
     }
 
-    /** Downloads and other files of this attempt only: removed when it ends, however it ends. */
+    /** Downloads, clones and unpacked archives of this attempt only: removed when it ends, however it ends. */
     void deleteTemporaryFiles() {
         for (Path file : temporaryFiles) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + file, e);
-            }
+            Trees.delete(file);
         }
         temporaryFiles.clear();
     }
 
-    void fetched(Path path, boolean isDirectory) {
-        this.source = path;
-        this.directory = isDirectory;
+    void fetched(SourceFetcher.Fetched fetched) {
+        this.source = fetched.path();
+        this.tree = fetched.tree();
+        this.checkout = fetched.checkout();
+        String name = fetched.fileName();
+        if (name == null || name.isBlank()) {
+            name = fetched.path().getFileName() == null ? "/" : fetched.path().getFileName().toString();
+        }
+        this.fileName = name;
+        this.declaredType = fetched.declaredType();
+    }
+
+    /** The type the source declared: validated at upload (the job's), or what an http server said. */
+    String declaredType() {
+        return job.mimeType() != null ? job.mimeType() : declaredType;
     }
 
     void verified(long size, String sha256) {
@@ -76,8 +115,9 @@ public final class JobRun {
 
     /** What verification learned, for the next write of the job. */
     public JobStore.SourceFacts facts() {
-        String named = source == null || directory || source.getFileName() == null ? null
-                : ContentTypes.fromName(source.getFileName().toString()).orElse(null);
+        String named = source == null || tree ? null
+                : mimeType != null && !ContentTypes.OCTET_STREAM.equals(mimeType) ? mimeType
+                : ContentTypes.fromName(fileName).orElse(null);
         return new JobStore.SourceFacts(verifiedSize, verifiedChecksum, named);
     }
 

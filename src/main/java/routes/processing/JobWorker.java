@@ -2,17 +2,13 @@ package routes.processing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,9 +21,11 @@ import routes.job.IngestJob;
 import routes.job.JobStage;
 import routes.job.JobStore;
 import routes.project.Ids;
+import routes.source.ArchiveUnpacker;
+import routes.source.SourceFetcher;
 import routes.storage.ContentTypes;
-import routes.storage.ObjectStore;
 import routes.storage.Sha256;
+import routes.storage.TypeDetector;
 
 /**
  * The stages of one attempt at a job. The worker route calls them in order; each stage first moves the job to its
@@ -38,41 +36,39 @@ public final class JobWorker {
     public static final String JOB_ID_HEADER = "CortexJobId";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
-    private static final Set<String> SKIPPED_FOLDERS = Set.of(".git", ".hg", ".svn", "node_modules", "vendor", "target",
-            "build", "dist", "out", ".idea", ".vscode", "__pycache__", ".venv", "venv", ".gradle", ".mvn");
+    /** The type recorded for a tree's root document. */
+    static final String DIRECTORY_TYPE = "inode/directory";
 
     private final JobStore jobs;
     private final DocumentStore documents;
-    private final TextExtractor extractor;
-    private final ChunkSplitter splitter;
+    private final Pipeline pipeline;
     private final Duration lease;
-    private final long maxIndexedFileBytes;
-    private final ObjectStore storage;
     private final Path tempDir;
     private final Duration progressInterval;
     private final TestingHooks testing;
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
     private final Map<UUID, String> active = new ConcurrentHashMap<>();
 
-    /**
-     * Switches for tests of failure handling, off by default: fail the first N attempts of every job with a
-     * transient error; pause at the start of every stage.
-     */
-    public record TestingHooks(int failAttempts, long stageDelayMillis) {
+    /** What the stages use: fetching, type detection, extraction, unpacking, tree listing, chunking. */
+    public record Pipeline(SourceFetcher sources, TypeDetector detector, TextExtractor extractor,
+            ArchiveUnpacker unpacker, TreeIndexer indexer, ChunkSplitter splitter) {
     }
 
-    public JobWorker(JobStore jobs, DocumentStore documents, ObjectStore storage, Path tempDir, TextExtractor extractor,
-            ChunkSplitter splitter, Duration lease, Duration progressInterval, long maxIndexedFileBytes,
-            TestingHooks testing) {
-        this.storage = storage;
-        this.tempDir = tempDir;
-        this.progressInterval = progressInterval;
+    /**
+     * Switches for tests of failure handling, off by default: fail the first N attempts of every job with a
+     * transient error; pause at the start of every stage; pause before every file of a tree.
+     */
+    public record TestingHooks(int failAttempts, long stageDelayMillis, long fileDelayMillis) {
+    }
+
+    public JobWorker(JobStore jobs, DocumentStore documents, Pipeline pipeline, Path tempDir, Duration lease,
+            Duration progressInterval, TestingHooks testing) {
         this.jobs = jobs;
         this.documents = documents;
-        this.extractor = extractor;
-        this.splitter = splitter;
+        this.pipeline = pipeline;
+        this.tempDir = tempDir;
         this.lease = lease;
-        this.maxIndexedFileBytes = maxIndexedFileBytes;
+        this.progressInterval = progressInterval;
         this.testing = testing;
     }
 
@@ -102,34 +98,24 @@ public final class JobWorker {
         jobs.renewLeases(Map.copyOf(active), lease);
     }
 
-    /** The claim already moved the job to this stage. Stored content is read through its store (S3: a download). */
+    /** The claim already moved the job to this stage. The source is brought here: downloaded, cloned or read in place. */
     public JobRun fetch(@Body JobRun run) {
-        pauseForTests();
+        progress(run, JobStage.FETCH, JobStage.FETCH.progress(), SourceFetcher.describe(run.job()));
         if (run.job().attempts() <= testing.failAttempts()) {
             throw new IllegalStateException("Simulated transient failure of attempt " + run.job().attempts()
                     + " (cortex.testing.fail-attempts)");
         }
-        String uri = run.job().sourceUri();
-        if (storage.holds(uri)) {
-            ObjectStore.LocalCopy copy = storage.fetch(uri, tempDir);
-            run.fetched(copy.path(), false);
-            if (copy.temporary()) {
-                run.temporary(copy.path());
-            }
-            return run;
+        SourceFetcher.Fetched fetched = pipeline.sources().fetch(run.job(), tempDir);
+        if (fetched.temporary()) {
+            run.temporary(fetched.path());
         }
-        Path path = Path.of(run.job().sourcePath() != null ? run.job().sourcePath()
-                : java.net.URI.create(run.job().sourceUri()).getPath());
-        if (!Files.exists(path)) {
-            throw new PermanentJobError("Source not found: " + run.job().sourceUri());
-        }
-        run.fetched(path, Files.isDirectory(path));
+        run.fetched(fetched);
         return run;
     }
 
     public JobRun verify(@Body JobRun run) {
-        enter(run, JobStage.VERIFY, run.directory() ? "Checking directory" : "Verifying checksum");
-        if (!run.directory()) {
+        enter(run, JobStage.VERIFY, run.tree() ? "Checking the repository" : "Verifying checksum");
+        if (!run.tree()) {
             String actual = Sha256.of(run.source());
             String expected = run.job().checksum();
             if (expected != null && !expected.equals(actual)) {
@@ -140,81 +126,100 @@ public final class JobWorker {
         return run;
     }
 
+    /**
+     * A tree is indexed; a file is taken as the type validated at upload, else the type Tika finds in its bytes and
+     * name. An archive is indexed like a tree; anything else must be a type this build extracts.
+     */
     public JobRun detect(@Body JobRun run) {
         enter(run, JobStage.DETECT, "Detecting type");
-        if (run.directory()) {
-            run.detected("inode/directory");
-        } else {
-            String type = run.job().mimeType() != null ? run.job().mimeType()
-                    : ContentTypes.fromName(run.source().getFileName().toString()).orElse(ContentTypes.OCTET_STREAM);
-            if (!extractor.canExtract(type)) {
-                throw new PermanentJobError("Unsupported content type for extraction: " + type);
-            }
-            run.detected(type);
+        if (run.tree()) {
+            run.detected(DIRECTORY_TYPE);
+            return run;
         }
+        String type = ContentTypes.reconcile(run.declaredType(), pipeline.detector().detect(run.source(), run.fileName()),
+                run.fileName());
+        if (!ArchiveUnpacker.isArchive(type) && !pipeline.extractor().canExtract(type)) {
+            throw new PermanentJobError("Unsupported content type for extraction: " + type + " (" + run.fileName() + ")");
+        }
+        run.detected(type);
         return run;
     }
 
-    /** Extracts a single file, or indexes a directory file by file (the stage is then {@code index}). */
+    /** Extracts a single file, or indexes a tree (directory, repository, archive) file by file: stage {@code index}. */
     public JobRun extract(@Body JobRun run) {
-        if (!run.directory()) {
-            enter(run, JobStage.EXTRACT, "Extracting text");
-            byte[] bytes = read(run.source());
-            String name = run.job().originalFilename() != null ? run.job().originalFilename()
-                    : run.source().getFileName().toString();
-            String text = extractor.text(bytes, run.mimeType(), name);
-            if (text.isBlank()) {
-                throw new PermanentJobError("No text could be extracted from " + name);
-            }
-            run.documents(List.of(new ExtractedDocument(name, extractor.title(text, run.mimeType(), name), run.mimeType(),
-                    bytes.length, Sha256.of(bytes), text, List.of())));
-            return run;
+        if (run.tree() || ArchiveUnpacker.isArchive(run.mimeType())) {
+            return index(run);
         }
-        enter(run, JobStage.INDEX, "Indexing " + run.source());
-        List<Path> files = indexable(run.source());
+        enter(run, JobStage.EXTRACT, "Extracting text from " + run.fileName());
+        TextExtractor.Extraction extraction = pipeline.extractor().extract(run.source(), run.mimeType(), run.fileName());
+        if (extraction.text().isBlank()) {
+            throw new PermanentJobError("No text could be extracted from " + run.fileName() + " (" + run.mimeType() + ")");
+        }
+        run.documents(List.of(new ExtractedDocument(run.fileName(), extraction.title(), run.mimeType(),
+                run.verifiedSize(), run.verifiedChecksum(), extraction.text(), List.of())));
+        return run;
+    }
+
+    private JobRun index(JobRun run) {
+        Path root = run.source();
+        boolean applyGitignore = !run.checkout();
+        if (!run.tree()) {
+            enter(run, JobStage.INDEX, "Unpacking " + run.fileName());
+            ArchiveUnpacker.Unpacked unpacked = pipeline.unpacker().unpack(run.source(), run.mimeType(), tempDir);
+            run.temporary(unpacked.directory());
+            root = unpacked.root();
+        }
+        List<Path> files = pipeline.indexer().files(root, applyGitignore);
+        enter(run, JobStage.INDEX, "Indexing " + files.size() + " files of " + run.fileName());
         List<ExtractedDocument> docs = new ArrayList<>();
-        String rootName = run.source().getFileName() == null ? "/" : run.source().getFileName().toString();
-        docs.add(new ExtractedDocument(".", rootName, "inode/directory", 0, null, "", List.of()));
+        docs.add(new ExtractedDocument(".", run.fileName(), run.tree() ? DIRECTORY_TYPE : run.mimeType(),
+                run.verifiedSize(), run.verifiedChecksum(), "", List.of()));
         double span = JobStage.CHUNK.progress() - JobStage.INDEX.progress();
         for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            String relative = run.source().relativize(file).toString().replace('\\', '/');
+            String relative = files.get(i).toString().replace('\\', '/');
+            // Also where a cancel is noticed: between two files.
             progress(run, JobStage.INDEX, JobStage.INDEX.progress() + span * i / files.size(),
                     "Indexing file " + (i + 1) + " of " + files.size() + ": " + relative);
-            byte[] bytes = read(file);
+            pauseForTests(testing.fileDelayMillis());
+            byte[] bytes = read(root.resolve(files.get(i)));
             if (TextDecoder.looksBinary(bytes)) {
                 continue;
             }
-            String text = TextDecoder.decode(bytes);
-            if (text.isBlank()) {
+            TextExtractor.Extraction extraction = pipeline.extractor().textFile(bytes, relative);
+            if (extraction.text().isBlank()) {
                 continue;
             }
-            String type = ContentTypes.fromName(relative).orElse("text/plain");
-            docs.add(new ExtractedDocument(relative, extractor.title(text, type, relative), type, bytes.length,
-                    Sha256.of(bytes), text, List.of()));
+            docs.add(new ExtractedDocument(relative, extraction.title(), TextExtractor.typeOfFile(relative), bytes.length,
+                    Sha256.of(bytes), extraction.text(), List.of()));
         }
         if (docs.size() == 1) {
-            throw new PermanentJobError("No text files found in " + run.source());
+            throw new PermanentJobError("No text files found in " + run.fileName());
         }
+        run.indexed(files.size());
         run.documents(docs);
         return run;
     }
 
     public JobRun chunk(@Body JobRun run) {
-        enter(run, JobStage.CHUNK, "Chunking " + run.documents().size() + " document(s)");
-        run.documents(run.documents().stream().map(d -> d.withChunks(splitter.split(d.text()))).toList());
+        enter(run, JobStage.CHUNK, "Chunking " + count(run.documents().size() - (run.indexedFiles() >= 0 ? 1 : 0))
+                + " document(s)");
+        run.documents(run.documents().stream()
+                .map(d -> d.withChunks(pipeline.splitter().split(d.text(), TextExtractor.isCode(d.path())))).toList());
         return run;
     }
 
     /** Stores documents and chunks and completes the job in one transaction: both happen, or neither. */
     public JobRun store(@Body JobRun run) {
         int chunkCount = run.documents().stream().mapToInt(d -> d.chunks().size()).sum();
-        enter(run, JobStage.STORE, "Storing " + chunkCount + " chunks");
-        int files = run.directory() ? run.documents().size() - 1 : 1;
-        String done = run.directory() ? "Indexed " + files + " files, " + chunkCount + " chunks"
-                : "Extracted " + run.documents().get(0).text().length() + " characters, " + chunkCount + " chunks";
+        enter(run, JobStage.STORE, "Storing " + count(chunkCount) + " chunks");
+        boolean tree = run.indexedFiles() >= 0;
+        String done = tree
+                ? "Indexed " + count(run.documents().size() - 1) + " files, " + count(chunkCount) + " chunks"
+                        + (run.documents().size() - 1 < run.indexedFiles()
+                                ? " (" + count(run.indexedFiles() - run.documents().size() + 1) + " binary or empty files skipped)" : "")
+                : "Extracted " + count(run.documents().get(0).text().length()) + " characters, " + count(chunkCount) + " chunks";
         boolean completed = jobs.database().inTransaction(c -> {
-            UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), run.directory());
+            UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), tree);
             if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done, run.facts())) {
                 c.rollback();
                 return false;
@@ -225,6 +230,10 @@ public final class JobWorker {
             throw new JobStopped("job " + run.job().id() + " was cancelled or taken over before it was stored");
         }
         return run;
+    }
+
+    private static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     /**
@@ -300,40 +309,19 @@ public final class JobWorker {
 
     /** The stage-delay test switch: a slow worker, to test what happens while it works. */
     private void pauseForTests() {
-        if (testing.stageDelayMillis() == 0) {
+        pauseForTests(testing.stageDelayMillis());
+    }
+
+    private static void pauseForTests(long millis) {
+        if (millis == 0) {
             return;
         }
         try {
-            Thread.sleep(testing.stageDelayMillis());
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobStopped("interrupted");
         }
-    }
-
-    private List<Path> indexable(Path root) {
-        List<Path> files = new ArrayList<>();
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(root) && SKIPPED_FOLDERS.contains(dir.getFileName().toString())
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && attrs.size() <= maxIndexedFileBytes) {
-                        files.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        files.sort(null);
-        return files;
     }
 
     private static byte[] read(Path file) {

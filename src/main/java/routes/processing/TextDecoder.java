@@ -1,12 +1,21 @@
 package routes.processing;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Bytes to text for the plain-text formats: a BOM decides, else strict UTF-8, else Latin-1 (which never fails). */
+import org.apache.tika.detect.AutoDetectReader;
+import org.apache.tika.exception.TikaException;
+
+/**
+ * Bytes to text for the plain-text formats: a BOM decides, else strict UTF-8 (by far the most common, and cheap to
+ * confirm), else the charset Apache Tika's detectors find (Latin-1, Windows-1252, Shift_JIS, ...), else Latin-1, which
+ * never fails.
+ */
 public final class TextDecoder {
 
     private TextDecoder() {
@@ -25,6 +34,19 @@ public final class TextDecoder {
         try {
             return strict(StandardCharsets.UTF_8).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
+            return detected(bytes);
+        }
+    }
+
+    private static String detected(byte[] bytes) {
+        try (AutoDetectReader reader = new AutoDetectReader(new ByteArrayInputStream(bytes))) {
+            StringBuilder text = new StringBuilder(bytes.length);
+            char[] buffer = new char[8192];
+            for (int n; (n = reader.read(buffer)) > 0; ) {
+                text.append(buffer, 0, n);
+            }
+            return text.toString();
+        } catch (IOException | TikaException e) {
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
     }

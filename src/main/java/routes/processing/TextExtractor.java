@@ -1,27 +1,120 @@
 package routes.processing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 
-/** Text out of the plain-text formats this build extracts; the title is a Markdown heading or the file name. */
+import org.apache.tika.exception.TikaException;
+import org.apache.tika.exception.WriteLimitReachedException;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.sax.BodyContentHandler;
+import org.xml.sax.SAXException;
+
+/**
+ * Text out of a document. Plain-text formats (text, Markdown, CSV, JSON, source code) are decoded as they are, with
+ * their charset detected ({@link TextDecoder}); HTML, PDF and DOCX go through Apache Tika's parsers, which drop
+ * markup, scripts and styles. The title is the document's own (HTML title, PDF/DOCX metadata, first Markdown
+ * heading), else the file name.
+ */
 public final class TextExtractor {
 
-    private static final Set<String> EXTRACTABLE = Set.of("text/plain", "text/markdown", "text/x-markdown", "text/csv",
-            "application/json");
+    private static final Set<String> TEXTUAL = Set.of("text/plain", "text/markdown", "text/csv", "application/json");
+    private static final Set<String> PARSED = Set.of("text/html", "application/xhtml+xml", "application/pdf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    /** Extensions of source code: chunked at line boundaries. */
+    private static final Set<String> CODE = Set.of("java", "kt", "kts", "scala", "groovy", "py", "js", "jsx", "mjs", "ts",
+            "tsx", "go", "rs", "c", "h", "cc", "cpp", "hpp", "cs", "rb", "php", "swift", "m", "sh", "bash", "zsh", "ps1",
+            "sql", "yaml", "yml", "toml", "xml", "gradle", "lua", "pl", "r", "dart", "ex", "exs", "erl", "hs", "clj",
+            "vue", "svelte", "css", "scss", "less", "proto", "tf", "dockerfile", "makefile", "cmake", "ini", "cfg");
+
+    /** What was extracted from one document. */
+    public record Extraction(String text, String title) {
+    }
+
+    private final AutoDetectParser parser = new AutoDetectParser();
+    private final int maxChars;
+
+    /** @param maxChars the most text one document may yield; beyond it the document is refused, not cut short */
+    public TextExtractor(int maxChars) {
+        this.maxChars = maxChars;
+    }
+
+    /** The types this build extracts text from: the default upload allow-list, besides archives. */
+    public static Set<String> extractableTypes() {
+        return union(TEXTUAL, PARSED);
+    }
 
     public boolean canExtract(String mimeType) {
-        return mimeType != null && EXTRACTABLE.contains(mimeType);
+        return mimeType != null && (TEXTUAL.contains(mimeType) || PARSED.contains(mimeType));
     }
 
-    public String text(byte[] bytes, String mimeType, String name) {
+    public Extraction extract(Path file, String mimeType, String name) {
         if (!canExtract(mimeType)) {
             throw new PermanentJobError("Unsupported content type for extraction: " + mimeType + " (" + name
-                    + "); this build extracts " + String.join(", ", EXTRACTABLE));
+                    + "); this build extracts " + String.join(", ", extractableTypes()));
         }
-        return TextDecoder.decode(bytes);
+        if (TEXTUAL.contains(mimeType)) {
+            String text = TextDecoder.decode(read(file));
+            if (text.length() > maxChars) {
+                throw tooLong(name);
+            }
+            return new Extraction(text, title(text, mimeType, name, null));
+        }
+        Metadata metadata = new Metadata();
+        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+        metadata.set(Metadata.CONTENT_TYPE, mimeType);
+        BodyContentHandler handler = new BodyContentHandler(maxChars);
+        try (InputStream in = TikaInputStream.get(file)) {
+            parser.parse(in, handler, metadata, new ParseContext());
+        } catch (SAXException e) {
+            if (WriteLimitReachedException.isWriteLimitReached(e)) {
+                throw tooLong(name);
+            }
+            throw new PermanentJobError("Cannot extract text from " + name + ": " + e.getMessage());
+        } catch (TikaException e) {
+            throw new PermanentJobError("Cannot extract text from " + name + " (" + mimeType + "): " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        String text = handler.toString().strip();
+        return new Extraction(text, title(text, mimeType, name, metadata.get(TikaCoreProperties.TITLE)));
     }
 
-    public String title(String text, String mimeType, String name) {
-        if (mimeType != null && mimeType.contains("markdown")) {
+    /** A file of a repository or directory: text files only (binaries were skipped before). */
+    public Extraction textFile(byte[] bytes, String path) {
+        String text = TextDecoder.decode(bytes);
+        if (text.length() > maxChars) {
+            throw tooLong(path);
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return new Extraction(text, title(text, typeOfFile(path), name, null));
+    }
+
+    /** The type a repository file is recorded with: from its name, plain text when the name does not say. */
+    public static String typeOfFile(String path) {
+        return routes.storage.ContentTypes.fromName(path).orElse("text/plain");
+    }
+
+    /** Source code (by extension, or a Makefile/Dockerfile): its chunks end at line breaks. */
+    public static boolean isCode(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return CODE.contains(dot < 0 ? name : name.substring(dot + 1));
+    }
+
+    private static String title(String text, String mimeType, String name, String declared) {
+        if (declared != null && !declared.isBlank()) {
+            return declared.strip();
+        }
+        if ("text/markdown".equals(mimeType)) {
             for (String line : text.split("\n", 50)) {
                 String l = line.strip();
                 if (l.startsWith("#")) {
@@ -33,5 +126,24 @@ public final class TextExtractor {
             }
         }
         return name;
+    }
+
+    private PermanentJobError tooLong(String name) {
+        return new PermanentJobError("More than " + maxChars + " characters of text in " + name
+                + " (the limit is CORTEX_EXTRACT_MAX_CHARS)");
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return java.util.Collections.unmodifiableSet(all);
     }
 }

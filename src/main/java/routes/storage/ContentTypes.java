@@ -17,7 +17,9 @@ public final class ContentTypes {
             Map.entry("md", "text/markdown"), Map.entry("markdown", "text/markdown"),
             Map.entry("csv", "text/csv"), Map.entry("json", "application/json"),
             Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("pdf", "application/pdf"),
-            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"), Map.entry("tgz", "application/gzip"),
+            Map.entry("tar", "application/x-tar"));
 
     private final List<String> allowed;
 
@@ -83,6 +85,22 @@ public final class ContentTypes {
     }
 
     /**
+     * The type a worker takes a fetched file as: the declared one when the bytes agree with it (bytes cannot tell
+     * Markdown from text), else what the bytes are, else what the name says.
+     */
+    public static String reconcile(String declared, String detected, String fileName) {
+        String type = canonical(declared);
+        String found = canonical(detected);
+        if (type != null && !OCTET_STREAM.equals(type) && agree(type, found)) {
+            return type;
+        }
+        if (found != null && !OCTET_STREAM.equals(found)) {
+            return found;
+        }
+        return fromName(fileName).orElse(OCTET_STREAM);
+    }
+
+    /**
      * Bytes cannot tell Markdown, CSV or JSON from plain text, so a text type declared for what looks like plain text
      * agrees; otherwise the two must be the same type.
      */
@@ -95,14 +113,14 @@ public final class ContentTypes {
     }
 
     /** One name per type where detectors and clients use several. */
-    static String canonical(String type) {
+    public static String canonical(String type) {
         String t = normalize(type);
         if (t == null) {
             return null;
         }
         return switch (t) {
             case "text/x-web-markdown", "text/x-markdown" -> "text/markdown";
-            case "application/x-gzip" -> "application/gzip";
+            case "application/x-gzip", "application/x-gtar", "application/x-compressed-tar", "application/x-tgz" -> "application/gzip";
             case "application/x-zip-compressed" -> "application/zip";
             default -> t;
         };

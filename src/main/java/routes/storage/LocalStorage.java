@@ -68,6 +68,11 @@ public final class LocalStorage implements ObjectStore {
                 && Path.of(java.net.URI.create(sourceUri)).normalize().startsWith(root);
     }
 
+    @Override
+    public boolean exists(String sourceUri) {
+        return holds(sourceUri) && Files.isRegularFile(Path.of(java.net.URI.create(sourceUri)));
+    }
+
     /** The object's own file: nothing to copy, nothing to remove afterwards. */
     @Override
     public LocalCopy fetch(String sourceUri, Path tempDir) {

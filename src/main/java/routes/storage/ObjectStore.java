@@ -18,6 +18,9 @@ public interface ObjectStore {
     /** Whether a job's source URI names an object of this store. */
     boolean holds(String sourceUri);
 
+    /** Whether the object a source URI names exists (checked when a job names it). */
+    boolean exists(String sourceUri);
+
     /**
      * A local file with the object's bytes, for the worker: the object's own file for local storage, a download into
      * {@code tempDir} for S3 ({@link LocalCopy#temporary()}: the caller deletes it).

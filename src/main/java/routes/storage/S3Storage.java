@@ -125,6 +125,29 @@ public final class S3Storage implements ObjectStore {
     }
 
     @Override
+    public boolean exists(String sourceUri) {
+        URI uri = URI.create(sourceUri);
+        try {
+            s3.headObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new StorageUnavailableException("cannot look up " + sourceUri + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new StorageUnavailableException("cannot look up " + sourceUri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bucket's name: s3:// sources must name it. */
+    public String bucket() {
+        return bucket;
+    }
+
+    @Override
     public LocalCopy fetch(String sourceUri, Path tempDir) {
         URI uri = URI.create(sourceUri);
         String key = uri.getPath().substring(1);

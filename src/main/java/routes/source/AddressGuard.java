@@ -1,0 +1,79 @@
+package routes.source;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps remote sources (http files, git repositories) off the service's own network: a host that resolves to a
+ * loopback, private, link-local (cloud metadata), unique-local, carrier-grade NAT, multicast or unspecified address
+ * is refused, unless CORTEX_FETCH_ALLOW_PRIVATE is set or the operator listed the host in CORTEX_FETCH_ALLOWED_HOSTS
+ * (an internal server they trust). Checked when the job is created and again for every redirect the worker follows.
+ */
+public final class AddressGuard {
+
+    private final boolean allowPrivate;
+    private final Set<String> allowedHosts;
+
+    public AddressGuard(boolean allowPrivate, List<String> allowedHosts) {
+        this.allowPrivate = allowPrivate;
+        this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Why the URL may not be fetched, or empty when it may. */
+    public Optional<String> refusal(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return Optional.of("only http and https URLs can be fetched: " + url);
+        }
+        String host = url.getHost();
+        if (host == null || host.isEmpty()) {
+            return Optional.of("the URL has no host: " + url);
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (allowPrivate || allowedHosts.contains(bare.toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(bare);
+        } catch (UnknownHostException e) {
+            return Optional.of("the host " + bare + " cannot be resolved");
+        }
+        for (InetAddress address : addresses) {
+            if (internal(address)) {
+                return Optional.of("the host " + bare + " resolves to a private, loopback or link-local address ("
+                        + address.getHostAddress() + "); set CORTEX_FETCH_ALLOW_PRIVATE=true or list the host in"
+                        + " CORTEX_FETCH_ALLOWED_HOSTS to allow it");
+            }
+        }
+        return Optional.empty();
+    }
+
+    static boolean internal(InetAddress a) {
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            int first = b[0] & 0xFF;
+            int second = b[1] & 0xFF;
+            // 0.0.0.0/8 "this network", 100.64.0.0/10 carrier-grade NAT, 198.18.0.0/15 benchmarking
+            return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second & 0xFE) == 18);
+        }
+        if (a instanceof Inet6Address) {
+            // fc00::/7 unique local addresses
+            return (b[0] & 0xFE) == 0xFC;
+        }
+        return false;
+    }
+}

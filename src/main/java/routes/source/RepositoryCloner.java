@@ -1,0 +1,72 @@
+package routes.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import routes.processing.PermanentJobError;
+
+/**
+ * Shallow clones (depth 1, default branch only) of git repositories with JGit, into a temporary directory the caller
+ * removes. Remote hosts pass the {@link AddressGuard} first. A repository that does not exist is a permanent error;
+ * a network failure is transient.
+ */
+public final class RepositoryCloner {
+
+    private final AddressGuard guard;
+    private final Duration timeout;
+
+    public RepositoryCloner(AddressGuard guard, Duration timeout) {
+        this.guard = guard;
+        this.timeout = timeout;
+    }
+
+    /** Clones {@code url} (a git URL without the {@code git+} marker, or a local repository's file URI). */
+    public Path cloneInto(String url, Path tempDir) {
+        URI uri = URI.create(url);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.startsWith("http")) {
+            guard.refusal(uri).ifPresent(reason -> {
+                throw new PermanentJobError("Refused to clone " + url + ": " + reason);
+            });
+        }
+        Path target;
+        try {
+            Files.createDirectories(tempDir);
+            target = Files.createTempDirectory(tempDir, "clone-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Git git = Git.cloneRepository().setURI(url).setDirectory(target.toFile()).setDepth(1)
+                .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
+            if (git.getRepository().resolve("HEAD") == null) {
+                throw new PermanentJobError("The repository " + url + " has no commits");
+            }
+            return target;
+        } catch (InvalidRemoteException e) {
+            Trees.deleteQuietly(target);
+            throw new PermanentJobError("Repository not found: " + url);
+        } catch (TransportException e) {
+            Trees.deleteQuietly(target);
+            if (e.getCause() instanceof NoRemoteRepositoryException || String.valueOf(e.getMessage()).contains("not found")) {
+                throw new PermanentJobError("Repository not found: " + url + " (" + e.getMessage() + ")");
+            }
+            throw new IllegalStateException("Cannot clone " + url + ": " + e.getMessage() + "; will retry", e);
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            Trees.deleteQuietly(target);
+            if (e instanceof PermanentJobError p) {
+                throw p;
+            }
+            throw new IllegalStateException("Cannot clone " + url + ": " + e.getMessage(), e);
+        }
+    }
+}
