@@ -189,7 +189,7 @@ public final class JobWorker {
             if (extraction.text().isBlank()) {
                 continue;
             }
-            docs.add(new ExtractedDocument(relative, extraction.title(), TextExtractor.typeOfFile(relative), bytes.length,
+            docs.add(new ExtractedDocument(relative, extraction.title(), TextExtractor.typeOfFile(relative), (long) bytes.length,
                     Sha256.of(bytes), extraction.text(), List.of()));
         }
         if (docs.size() == 1) {

@@ -284,8 +284,8 @@ class ProcessingChainTest {
         // an attempt that does store (a take-over after a lost lease) replaces what the earlier one stored
         var db = app.bean("jobStore", routes.job.JobStore.class).database();
         DocumentStore store = new DocumentStore(db);
-        List<ExtractedDocument> second = List.of(new ExtractedDocument(".", "plain", "inode/directory", 0, null, "", List.of()),
-                new ExtractedDocument("README.md", "Again", "text/markdown", 5, null, "again",
+        List<ExtractedDocument> second = List.of(new ExtractedDocument(".", "plain", "inode/directory", 0L, null, "", List.of()),
+                new ExtractedDocument("README.md", "Again", "text/markdown", 5L, null, "again",
                         List.of(new Chunk(0, 0, 5, "again"))));
         for (int attempt = 0; attempt < 2; attempt++) {
             db.inTransaction(c -> store.replaceForJob(c, UUID.fromString(project), jobId, second, true));
