@@ -38,6 +38,33 @@ class ChunkSplitterTest {
     }
 
     @Test
+    void codeIsChunkedAtLineBoundariesAndOverlapsByWholeLines() {
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            code.append("    int value").append(i).append(" = compute(").append(i).append(", \"some. text here\");\n");
+        }
+        String text = code.toString();
+        List<Chunk> chunks = new ChunkSplitter(300, 60).split(text, true);
+        assertThat(chunks).hasSizeGreaterThan(10);
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk c = chunks.get(i);
+            assertThat(c.text()).hasSizeLessThanOrEqualTo(300).isEqualTo(text.substring(c.start(), c.end()));
+            // whole lines: every chunk starts at a line start and ends after a line break (or at the end)
+            assertThat(c.start() == 0 || text.charAt(c.start() - 1) == '\n').as("start of chunk %d", i).isTrue();
+            assertThat(c.end() == text.length() || text.charAt(c.end() - 1) == '\n').as("end of chunk %d", i).isTrue();
+            if (i > 0) {
+                assertThat(c.start()).isLessThanOrEqualTo(chunks.get(i - 1).end());
+                assertThat(chunks.get(i - 1).end() - c.start()).isBetween(0, 60);
+            }
+        }
+        assertThat(chunks.get(chunks.size() - 1).end()).isEqualTo(text.length());
+        // a code line longer than a chunk is cut at the window; prose would be cut after a word
+        String longLine = "total = add(\"a. b\", total) + 1; ".repeat(20) + "\n";
+        assertThat(new ChunkSplitter(300, 0).split(longLine, true).get(0).text()).hasSize(300);
+        assertThat(new ChunkSplitter(300, 0).split(longLine, false).get(0).text()).endsWith(" ").hasSizeLessThan(300);
+    }
+
+    @Test
     void cutsUnbrokenTextAtTheWindow() {
         List<Chunk> chunks = new ChunkSplitter(10, 2).split("x".repeat(25));
         assertThat(chunks).extracting(Chunk::start).containsExactly(0, 8, 16);
