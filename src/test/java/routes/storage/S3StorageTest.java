@@ -95,6 +95,34 @@ class S3StorageTest {
     }
 
     @Test
+    void s3ObjectsOfTheBucketAreSourcesOfTheirOwnProjectOnly() {
+        String p = project();
+        String jobs = "/api/projects/" + p + "/ingest/jobs";
+        // an integration team's object outside the upload folders, e.g. a drop zone
+        client.putObject(b -> b.bucket(BUCKET).key("drop/guide.md"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("# Guide\n\nRead from S3 by URI.\n"));
+        Reply created = app.postJson(jobs, "{\"source_uri\":\"s3://" + BUCKET + "/drop/guide.md\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode done = await().atMost(Duration.ofSeconds(30)).until(
+                () -> app.get(jobs + "/" + created.json().get("id").asText()).json(),
+                j -> !j.get("status").asText().equals("queued") && !j.get("status").asText().equals("running"));
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.get("mime_type").asText()).isEqualTo("text/markdown");
+        assertThat(app.get(jobs + "/" + done.get("id").asText() + "/documents").json().at("/items/0/title").asText())
+                .isEqualTo("Guide");
+
+        // another project's upload is not this project's source; a missing object or another bucket is refused
+        String other = project();
+        Reply upload = app.upload("/api/projects/" + other + "/ingest/upload", "theirs.txt", "theirs".getBytes(),
+                "text/plain", null);
+        String theirs = upload.json().at("/job/source_uri").asText();
+        assertThat(app.postJson(jobs, "{\"source_uri\":\"" + theirs + "\"}").detail()).contains("another project");
+        assertThat(app.postJson(jobs, "{\"source_uri\":\"s3://" + BUCKET + "/drop/missing.md\"}").detail())
+                .contains("Source not found");
+        assertThat(app.postJson(jobs, "{\"source_uri\":\"s3://other-bucket/drop/guide.md\"}").status()).isEqualTo(400);
+    }
+
+    @Test
     void refusedUploadsLeaveNoObjectNoTempFileNoJob() {
         String p = project();
         String url = "/api/projects/" + p + "/ingest/upload";
