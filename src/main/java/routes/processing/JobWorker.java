@@ -215,8 +215,6 @@ public final class JobWorker {
         boolean tree = run.indexedFiles() >= 0;
         String done = tree
                 ? "Indexed " + count(run.documents().size() - 1) + " files, " + count(chunkCount) + " chunks"
-                        + (run.documents().size() - 1 < run.indexedFiles()
-                                ? " (" + count(run.indexedFiles() - run.documents().size() + 1) + " binary or empty files skipped)" : "")
                 : "Extracted " + count(run.documents().get(0).text().length()) + " characters, " + count(chunkCount) + " chunks";
         boolean completed = jobs.database().inTransaction(c -> {
             UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), tree);

@@ -1,22 +1,23 @@
 package routes.processing;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-import org.apache.tika.detect.AutoDetectReader;
-import org.apache.tika.exception.TikaException;
+import org.apache.tika.parser.txt.CharsetDetector;
+import org.apache.tika.parser.txt.CharsetMatch;
 
 /**
  * Bytes to text for the plain-text formats: a BOM decides, else strict UTF-8 (by far the most common, and cheap to
- * confirm), else the charset Apache Tika's detectors find (Latin-1, Windows-1252, Shift_JIS, ...), else Latin-1, which
- * never fails.
+ * confirm), else the charset Apache Tika's detector is confident of (Windows-1251, Shift_JIS, ...), else
+ * Windows-1252.
  */
 public final class TextDecoder {
+
+    private static final int CONFIDENT = 50;
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     private TextDecoder() {
     }
@@ -38,17 +39,20 @@ public final class TextDecoder {
         }
     }
 
+    /**
+     * Tika's port of ICU's charset detector. Short texts give weak, often wrong guesses (a few accented letters read
+     * as Latin-2 or KOI8-R), so a guess below {@link #CONFIDENT} gives way to Windows-1252, the most common
+     * single-byte charset of text that is not UTF-8 (a superset of Latin-1's printable characters).
+     */
     private static String detected(byte[] bytes) {
-        try (AutoDetectReader reader = new AutoDetectReader(new ByteArrayInputStream(bytes))) {
-            StringBuilder text = new StringBuilder(bytes.length);
-            char[] buffer = new char[8192];
-            for (int n; (n = reader.read(buffer)) > 0; ) {
-                text.append(buffer, 0, n);
-            }
-            return text.toString();
-        } catch (IOException | TikaException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
+        CharsetDetector detector = new CharsetDetector();
+        detector.setText(bytes);
+        CharsetMatch match = detector.detect();
+        Charset charset = WINDOWS_1252;
+        if (match != null && match.getConfidence() >= CONFIDENT && Charset.isSupported(match.getName())) {
+            charset = Charset.forName(match.getName());
         }
+        return new String(bytes, charset);
     }
 
     /** Text files do not contain NUL bytes; binaries nearly always do in their first few KiB. */

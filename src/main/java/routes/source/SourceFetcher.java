@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.util.FS;
 import routes.job.IngestJob;
 import routes.processing.PermanentJobError;
 import routes.storage.ObjectStore;
@@ -11,7 +13,7 @@ import routes.storage.ObjectStore;
 /**
  * Brings a job's source to this machine for one attempt: an object of the store (S3: downloaded), a local file or
  * directory (used in place), an http(s) file (downloaded), or a git repository (cloned shallowly; a local directory
- * with a {@code .git} folder is cloned too, so what is indexed is its committed state).
+ * whose {@code .git} is a repository is cloned too, so what is indexed is its committed state).
  */
 public final class SourceFetcher {
 
@@ -69,7 +71,7 @@ public final class SourceFetcher {
         if (!Files.exists(path)) {
             throw new PermanentJobError("Source not found: " + uri);
         }
-        if (Files.isDirectory(path.resolve(".git"))) {
+        if (RepositoryCache.FileKey.isGitRepository(path.resolve(".git").toFile(), FS.DETECTED)) {
             return new Fetched(cloner.cloneInto(path.toUri().toString(), tempDir), true, true, job.originalFilename(), true, null);
         }
         return new Fetched(path, Files.isDirectory(path), false, job.originalFilename(), false, null);

@@ -86,7 +86,8 @@ class RetryTest {
             ConsumerTemplate consumer = app.context().createConsumerTemplate();
             Exchange dead = consumer.receive("jms:queue:cortex.ingest.jobs.dlq", 10_000);
             assertThat(dead).isNotNull();
-            assertThat(dead.getMessage().getBody(String.class)).isEqualTo(id);
+            assertThat(dead.getMessage().getBody(String.class)).as("dead letter of job %s: %s", id,
+                    dead.getMessage().getHeaders()).isEqualTo(id);
             assertThat(dead.getMessage().getHeader("CortexError", String.class)).contains("Simulated transient failure");
         }
     }

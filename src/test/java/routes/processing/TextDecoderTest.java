@@ -16,6 +16,8 @@ class TextDecoderTest {
         assertThat(TextDecoder.decode(utf16)).isEqualTo(text);
         assertThat(TextDecoder.looksBinary(utf16)).isFalse();
         assertThat(TextDecoder.decode(text.getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(text);
+        String russian = "Привет, мир: это обычный текст в кодировке Windows-1251, довольно длинный.\n".repeat(5);
+        assertThat(TextDecoder.decode(russian.getBytes(java.nio.charset.Charset.forName("windows-1251")))).isEqualTo(russian);
     }
 
     @Test
