@@ -1,6 +1,8 @@
 package routes.messaging;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.support.service.ServiceSupport;
@@ -31,13 +33,26 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        // broker.xml takes these as ${...} system properties, so a standalone broker can be given the same file.
-        System.setProperty("cortex.broker.data-dir", dataDir.toString());
-        System.setProperty("cortex.broker.host", host);
-        System.setProperty("cortex.broker.port", String.valueOf(port));
-        server = new EmbeddedActiveMQ();
-        server.setConfigResourcePath(configResource);
-        server.start();
+        // broker.xml takes these as ${...} system properties, so a standalone broker can be given the same file. They
+        // are set only while the configuration is read: Camel's properties also see system properties, and a left-over
+        // value would win over the settings of the next application in this JVM (tests start several).
+        Map<String, String> values = Map.of("cortex.broker.data-dir", dataDir.toString(), "cortex.broker.host", host,
+                "cortex.broker.port", String.valueOf(port));
+        Map<String, String> previous = new HashMap<>();
+        values.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+        try {
+            server = new EmbeddedActiveMQ();
+            server.setConfigResourcePath(configResource);
+            server.start();
+        } finally {
+            previous.forEach((key, value) -> {
+                if (value == null) {
+                    System.clearProperty(key);
+                } else {
+                    System.setProperty(key, value);
+                }
+            });
+        }
     }
 
     @Override

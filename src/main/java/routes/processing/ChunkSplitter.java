@@ -61,18 +61,31 @@ public final class ChunkSplitter {
     private int boundary(String text, int start, int end, String[] breaks) {
         int earliest = start + size / 2;
         for (String br : breaks) {
-            int at = text.lastIndexOf(br, end - br.length());
-            if (at >= earliest) {
+            int at = lastIndexOf(text, br, end - br.length(), earliest);
+            if (at >= 0) {
                 return at + br.length();
             }
         }
         if (breaks == CODE_BREAKS) {
             // Short lines are better than a cut line: any line break in the window will do.
-            int at = text.lastIndexOf('\n', end - 1);
-            if (at > start) {
+            int at = lastIndexOf(text, "\n", end - 1, start + 1);
+            if (at >= 0) {
                 return at + 1;
             }
         }
         return end;
+    }
+
+    /**
+     * The last occurrence of {@code s} starting between {@code floor} and {@code from}, or -1. Bounded, unlike
+     * String.lastIndexOf, which would scan back to the start of the text: quadratic on text without breaks.
+     */
+    private static int lastIndexOf(String text, String s, int from, int floor) {
+        for (int i = from; i >= floor; i--) {
+            if (text.startsWith(s, i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

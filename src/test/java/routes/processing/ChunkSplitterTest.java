@@ -72,6 +72,15 @@ class ChunkSplitterTest {
     }
 
     @Test
+    void textWithoutAnyBreakIsCutInLinearTime() {
+        // 4 MB of one letter: a boundary search that scanned back to the start of the text each time took minutes here
+        String text = "a".repeat(4 * 1024 * 1024);
+        List<Chunk> chunks = new ChunkSplitter(1000, 100).split(text);
+        assertThat(chunks).hasSize((text.length() - 100) / 900 + 1);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.end() - c.start()).isEqualTo(Math.min(1000, text.length() - c.start())));
+    }
+
+    @Test
     void shortAndEmptyText() {
         assertThat(new ChunkSplitter(100, 10).split("short")).extracting(Chunk::text).containsExactly("short");
         assertThat(new ChunkSplitter(100, 10).split("")).isEmpty();
