@@ -21,6 +21,10 @@ import routes.job.JobApi;
 import routes.job.JobIntake;
 import routes.job.JobStore;
 import routes.job.DocumentApi;
+import routes.job.JobEvents;
+import routes.stream.EventRelay;
+import routes.stream.StreamEndpoints;
+import routes.stream.StreamHub;
 import routes.job.SourcePolicy;
 import routes.messaging.BrokerConnection;
 import routes.messaging.EmbeddedBroker;
@@ -106,7 +110,8 @@ public class CortexConfiguration implements CamelConfiguration {
         SourcePolicy sources = new SourcePolicy(roots, local.root().resolve(prefix), storage, prefix, guard);
 
         ProjectStore projects = new ProjectStore(db);
-        JobStore jobs = new JobStore(db);
+        JobEvents events = new JobEvents(db, json);
+        JobStore jobs = new JobStore(db, events);
         IdempotencyKeys keys = new IdempotencyKeys(db);
         JobIntake intake = new JobIntake(jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
@@ -136,6 +141,7 @@ public class CortexConfiguration implements CamelConfiguration {
                         settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
                         settings.nonNegativeInt("cortex.testing.file-delay-ms"))));
 
+        streams(context, settings, events, jobs, json, api);
         context.addStartupListener(new HttpErrorPages());
     }
 
@@ -198,6 +204,35 @@ public class CortexConfiguration implements CamelConfiguration {
         properties.addInitialProperty("cortex.run.eager-handoff", String.valueOf(eager));
         properties.addInitialProperty("cortex.run.broker-worker", String.valueOf(worker && !eager));
         properties.addInitialProperty("cortex.run.eager-worker", String.valueOf(worker && eager));
+        properties.addInitialProperty("cortex.run.broker-api", String.valueOf(api && !eager));
+    }
+
+    /**
+     * Job events: the relay of the outbox (any instance may hold its lease), the hub of this instance's stream
+     * clients, and, where the API is served, the stream endpoints on its router.
+     */
+    private static void streams(CamelContext context, Settings settings, JobEvents events, JobStore jobs,
+            ObjectMapper json, boolean api) throws Exception {
+        settings.positiveInt("cortex.events.relay-period-ms");
+        settings.positiveInt("cortex.events.purge-period-ms");
+        settings.positiveInt("cortex.events.retention-days");
+        settings.string("cortex.events.audit-topic");
+        StreamHub hub = new StreamHub();
+        context.getRegistry().bind("streamHub", hub);
+        context.getRegistry().bind("eventRelay", new EventRelay(events, java.util.UUID.randomUUID().toString(),
+                Duration.ofSeconds(settings.positiveInt("cortex.events.relay-lease-seconds")),
+                settings.positiveInt("cortex.events.relay-batch")));
+        if (api) {
+            long ping = settings.positiveInt("cortex.stream.ping-ms");
+            StreamEndpoints endpoints = new StreamEndpoints(hub, events, jobs, json, new StreamEndpoints.Limits(
+                    settings.positiveInt("cortex.stream.client-buffer-kb") * 1024,
+                    settings.positiveInt("cortex.stream.max-held-events"), ping,
+                    settings.positiveInt("cortex.stream.pong-timeout-ms"),
+                    settings.positiveInt("cortex.stream.snapshot-limit")),
+                    settings.positiveInt("cortex.http.port"));
+            context.addStartupListener(endpoints);
+            stopWithContext(context, endpoints::stop);
+        }
     }
 
     /** The worker's tools: sources fetched within the upload limit and timeouts, Tika, archives, trees, chunks. */

@@ -27,7 +27,11 @@ public final class JobStore {
 
     private final Database db;
 
-    public JobStore(Database db) {
+    /** Appends the event of every change, in the change's transaction. */
+    private final JobEvents events;
+
+    public JobStore(Database db, JobEvents events) {
+        this.events = events;
         this.db = db;
     }
 
@@ -41,6 +45,17 @@ public final class JobStore {
                 job.byteSize(), job.mimeType(), job.checksum(), job.stage(), job.status(), job.progress(),
                 job.message(), job.errorMessage(), job.canonicalDocumentId(), job.taskId(), job.attempts(),
                 job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
+        events.append(c, job, JobEvents.CREATED);
+    }
+
+    /** After an UPDATE that changed the job (n == 1): its event, with the job as it now is. */
+    private boolean changed(Connection c, int n, UUID jobId, String type) throws SQLException {
+        if (n != 1) {
+            return false;
+        }
+        IngestJob job = db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId).orElseThrow();
+        events.append(c, job, type);
+        return true;
     }
 
     /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
@@ -56,10 +71,10 @@ public final class JobStore {
      */
     public boolean requeue(UUID jobId, String owner, String error, String message, Instant nextAttemptAt) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
+        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
                 + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
                 + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.QUEUED) + " AND deleted_at IS NULL",
-                JobStatus.QUEUED, error, message, nextAttemptAt, now, jobId, owner) == 1);
+                JobStatus.QUEUED, error, message, nextAttemptAt, now, jobId, owner), jobId, JobEvents.UPDATED));
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
@@ -144,6 +159,7 @@ public final class JobStore {
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND deleted_at IS NULL"
                     + " AND " + from(JobStatus.CANCELLED),
                     JobStatus.CANCELLED, now, now, jobId, projectId);
+            changed(c, moved, jobId, JobEvents.CANCELLED);
             return find(c, projectId, jobId).map(job -> new Transition(job, moved == 1));
         });
     }
@@ -156,11 +172,12 @@ public final class JobStore {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
             Optional<IngestJob> before = find(c, projectId, jobId);
-            db.update(c, "UPDATE ingest_jobs SET deleted_at = ?, updated_at = ?,"
+            int n = db.update(c, "UPDATE ingest_jobs SET deleted_at = ?, updated_at = ?,"
                     + " completed_at = CASE WHEN status = 'queued' THEN ? ELSE completed_at END,"
                     + " status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END"
                     + " WHERE id = ? AND project_id = ? AND deleted_at IS NULL AND status <> 'running'",
                     now, now, now, jobId, projectId);
+            changed(c, n, jobId, JobEvents.DELETED);
             return before;
         });
     }
@@ -180,7 +197,7 @@ public final class JobStore {
                     + " AND (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))",
                     owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(), JobStage.FETCH.progress(),
                     jobId, now);
-            if (n == 0) {
+            if (!changed(c, n, jobId, JobEvents.UPDATED)) {
                 return Optional.empty();
             }
             return db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId);
@@ -194,12 +211,12 @@ public final class JobStore {
     public boolean advance(UUID jobId, String owner, Duration lease, JobStage stage, double progress, String message,
             SourceFacts facts) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
+        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
                 + " lease_expires_at = ?, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
                 + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
                 stage, progress, message, now, now.plus(lease), facts.byteSize(), facts.checksum(), facts.mimeType(),
-                jobId, owner) == 1);
+                jobId, owner), jobId, JobEvents.UPDATED));
     }
 
     /**
@@ -209,13 +226,13 @@ public final class JobStore {
     public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message,
             SourceFacts facts) throws SQLException {
         Instant now = Dialect.now();
-        return db.update(c, "UPDATE ingest_jobs SET status = ?, stage = ?, progress = 1.0, message = ?,"
+        return changed(c, db.update(c, "UPDATE ingest_jobs SET status = ?, stage = ?, progress = 1.0, message = ?,"
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
                 + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.COMPLETED) + " AND deleted_at IS NULL",
                 JobStatus.COMPLETED, JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
-                facts.checksum(), facts.mimeType(), jobId, owner) == 1;
+                facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED);
     }
 
     /** What an attempt learned about its source; null where it learned nothing. */
@@ -231,10 +248,10 @@ public final class JobStore {
     /** running -> failed; false when the job was cancelled or taken over meanwhile (their status stands). */
     public boolean fail(UUID jobId, String owner, String error, String message) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
+        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
                 + " completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
                 + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.FAILED),
-                JobStatus.FAILED, error, message, now, now, jobId, owner) == 1);
+                JobStatus.FAILED, error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED));
     }
 
     /**
@@ -255,6 +272,12 @@ public final class JobStore {
     private static String from(JobStatus target) {
         Set<JobStatus> sources = JobStatus.sourcesOf(target);
         return "status IN (" + sources.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** The project's newest visible jobs, for stream snapshots. */
+    List<IngestJob> latest(Connection c, UUID projectId, int limit) throws SQLException {
+        return db.query(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE project_id = ? AND deleted_at IS NULL"
+                + " ORDER BY created_at DESC, id DESC LIMIT ?", this::map, projectId, limit);
     }
 
     IngestJob map(ResultSet rs) throws SQLException {

@@ -1,0 +1,166 @@
+package routes.job;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import routes.db.Database;
+import routes.db.Dialect;
+
+/**
+ * The outbox of job changes (table {@code job_events}). Every change of a job appends an event in the transaction
+ * of the change, so an event exists exactly when its change committed. {@code seq} comes from the project's row
+ * ({@code UPDATE ... RETURNING}), which also holds the row lock until commit: within a project, events commit in
+ * seq order, and a reader that has seen seq n will never later find a committed event below it.
+ */
+public final class JobEvents {
+
+    public static final String CREATED = "ingest.job.created";
+    public static final String UPDATED = "ingest.job.updated";
+    public static final String CANCELLED = "ingest.job.cancelled";
+    public static final String DELETED = "ingest.job.deleted";
+    public static final String SNAPSHOT = "ingest.job.snapshot";
+
+    /** An event as clients and the audit topic receive it. */
+    @JsonPropertyOrder({"seq", "type", "job", "timestamp"})
+    public record Event(@JsonProperty("seq") long seq, @JsonProperty("type") String type,
+            @JsonProperty("job") IngestJob job, @JsonProperty("timestamp") Instant timestamp) {
+    }
+
+    /** A stored event: its keys for routing and filtering, and its JSON exactly as it is sent. */
+    public record Stored(UUID projectId, long seq, UUID jobId, String type, String status, String payload) {
+
+        public boolean terminal() {
+            return type.equals(DELETED) || status.equals("completed") || status.equals("failed")
+                    || status.equals("cancelled");
+        }
+    }
+
+    private final Database db;
+    private final ObjectMapper json;
+
+    public JobEvents(Database db, ObjectMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    /** Appends the event of a change the caller's transaction just made to {@code job}. */
+    public void append(Connection c, IngestJob job, String type) throws SQLException {
+        long seq = db.queryOne(c, "UPDATE projects SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
+                rs -> rs.getLong(1), job.projectId()).orElseThrow();
+        Instant now = Dialect.now();
+        db.update(c, "INSERT INTO job_events (project_id, seq, job_id, type, status, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", job.projectId(), seq, job.id(), type, job.status().toString(),
+                payload(new Event(seq, type, job, now)), now);
+    }
+
+    public String payload(Event event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an event as JSON", e);
+        }
+    }
+
+    /** Events not yet on the audit topic, oldest first within each project. */
+    public List<Stored> unpublished(int limit) {
+        return db.inTransaction(c -> db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
+                + " WHERE published_at IS NULL ORDER BY project_id, seq LIMIT ?", this::stored, limit));
+    }
+
+    public void markPublished(List<Stored> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        Instant now = Dialect.now();
+        db.inTransaction(c -> {
+            for (Stored e : events) {
+                db.update(c, "UPDATE job_events SET published_at = ? WHERE project_id = ? AND seq = ?", now,
+                        e.projectId(), e.seq());
+            }
+            return null;
+        });
+    }
+
+    /** A project's events after {@code seq}, in order; of one job only when {@code jobId} is given. */
+    public List<Stored> after(UUID projectId, UUID jobId, long seq, int limit) {
+        return db.inTransaction(c -> jobId == null
+                ? db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
+                        + " WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?", this::stored, projectId, seq, limit)
+                : db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
+                        + " WHERE job_id = ? AND project_id = ? AND seq > ? ORDER BY seq LIMIT ?", this::stored, jobId,
+                        projectId, seq, limit));
+    }
+
+    /** The project's last seq and the highest purged one, read together. */
+    public record Position(long lastSeq, long purgedSeq) {
+    }
+
+    public Optional<Position> position(UUID projectId) {
+        return db.inTransaction(c -> position(c, projectId));
+    }
+
+    private Optional<Position> position(Connection c, UUID projectId) throws SQLException {
+        return db.queryOne(c, "SELECT event_seq, events_purged_seq FROM projects WHERE id = ?",
+                rs -> new Position(rs.getLong(1), rs.getLong(2)), projectId);
+    }
+
+    /** Current snapshots, taken with the seq they are current at; visible jobs only, newest first. */
+    public record Snapshot(long seq, List<IngestJob> jobs) {
+    }
+
+    public Optional<Snapshot> snapshot(UUID projectId, UUID jobId, JobStore jobs, int limit) {
+        return db.inTransaction(c -> {
+            Optional<Position> position = position(c, projectId);
+            if (position.isEmpty()) {
+                return Optional.<Snapshot>empty();
+            }
+            List<IngestJob> current = jobId != null
+                    ? jobs.find(c, projectId, jobId).map(List::of).orElse(List.of())
+                    : jobs.latest(c, projectId, limit);
+            return Optional.of(new Snapshot(position.get().lastSeq(), current));
+        });
+    }
+
+    /**
+     * Retention: removes published events older than {@code cutoff} and remembers, per project, the highest seq it
+     * removed, so that a resume from before it is told so instead of silently missing events.
+     */
+    public int purge(Instant cutoff) {
+        return db.inTransaction(c -> {
+            List<Object[]> highest = db.query(c, "SELECT project_id, MAX(seq) AS m FROM job_events WHERE created_at < ?"
+                    + " AND published_at IS NOT NULL GROUP BY project_id",
+                    rs -> new Object[] {db.dialect().uuid(rs, "project_id"), rs.getLong("m")}, cutoff);
+            int removed = 0;
+            for (Object[] row : highest) {
+                db.update(c, "UPDATE projects SET events_purged_seq = ? WHERE id = ? AND events_purged_seq < ?",
+                        row[1], row[0], row[1]);
+                removed += db.update(c, "DELETE FROM job_events WHERE project_id = ? AND seq <= ? AND published_at IS NOT NULL",
+                        row[0], row[1]);
+            }
+            return removed;
+        });
+    }
+
+    /**
+     * The relay lease: true when {@code owner} holds it now (taken, renewed, or taken over after it ran out). One
+     * instance relays at a time; the broker's duplicate detection covers a take-over that repeats a few events.
+     */
+    public boolean holdRelay(String owner, java.time.Duration lease) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> db.update(c, "UPDATE event_relay SET owner = ?, lease_until = ? WHERE name = 'audit'"
+                + " AND (owner IS NULL OR owner = ? OR lease_until < ?)", owner, now.plus(lease), owner, now) == 1);
+    }
+
+    private Stored stored(java.sql.ResultSet rs) throws SQLException {
+        return new Stored(db.dialect().uuid(rs, "project_id"), rs.getLong("seq"), db.dialect().uuid(rs, "job_id"),
+                rs.getString("type"), rs.getString("status"), rs.getString("payload"));
+    }
+}

@@ -1,0 +1,80 @@
+package routes.stream;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
+/**
+ * The clients connected to this instance's streams, by project. The status fan-out route hands every committed
+ * event here (from the audit topic, so clients of every instance see every event); the hub offers it to the
+ * project's subscribers. Offering never blocks: each subscriber has its own bounded buffer.
+ */
+public final class StreamHub {
+
+    private final Map<UUID, Set<Subscriber>> byProject = new ConcurrentHashMap<>();
+
+    /** Called by the fan-out route for each event, in seq order per project. */
+    public void publish(@Header("project_id") String projectId, @Header("job_id") String jobId, @Header("seq") long seq,
+            @Header("type") String type, @Header("status") String status, @Body String payload) {
+        publish(new StreamEvent(UUID.fromString(projectId), UUID.fromString(jobId), seq, type, status, payload));
+    }
+
+    /** Eager mode: straight from the outbox. */
+    public void publishStored(@Body routes.job.JobEvents.Stored e) {
+        publish(new StreamEvent(e.projectId(), e.jobId(), e.seq(), e.type(), e.status(), e.payload()));
+    }
+
+    public void publish(StreamEvent event) {
+        Set<Subscriber> subscribers = byProject.get(event.projectId());
+        if (subscribers == null) {
+            return;
+        }
+        for (Subscriber s : subscribers) {
+            s.offer(event);
+            if (s.closed()) {
+                subscribers.remove(s);
+            }
+        }
+    }
+
+    void add(Subscriber subscriber) {
+        byProject.computeIfAbsent(subscriber.projectId(), p -> ConcurrentHashMap.newKeySet()).add(subscriber);
+    }
+
+    void remove(Subscriber subscriber) {
+        Set<Subscriber> subscribers = byProject.get(subscriber.projectId());
+        if (subscribers != null) {
+            subscribers.remove(subscriber);
+        }
+    }
+
+    /** Keep-alives and liveness checks of every client; the stream installer's timer calls this. */
+    void check() {
+        for (Set<Subscriber> subscribers : byProject.values()) {
+            for (Subscriber s : subscribers) {
+                s.check();
+                if (s.closed()) {
+                    subscribers.remove(s);
+                }
+            }
+        }
+    }
+
+    void closeAll(String reason) {
+        for (Set<Subscriber> subscribers : byProject.values()) {
+            for (Subscriber s : subscribers) {
+                s.close(reason);
+            }
+            subscribers.clear();
+        }
+    }
+
+    /** Connected clients, for health and tests. */
+    public int clients() {
+        return byProject.values().stream().mapToInt(Set::size).sum();
+    }
+}

@@ -1,0 +1,17 @@
+package routes.stream;
+
+/** Where one client's events are written: a WebSocket or a server-sent event stream. */
+interface StreamSink {
+
+    /** Writes one event; never blocks (the transport queues it). */
+    void write(StreamEvent event);
+
+    /** True when more than the client's buffer is waiting to be sent: the client is not keeping up. */
+    boolean full();
+
+    /** Ends the stream, telling the client why where the transport can. */
+    void close(String reason);
+
+    /** Called periodically: a keep-alive, and false when the client stopped answering (then it is closed). */
+    boolean alive();
+}

@@ -1,0 +1,177 @@
+package routes.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import routes.support.StreamClient;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+
+/** The WebSocket and SSE streams of one instance: order, replay without gaps, per-job streams, refusals. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamTest {
+
+    TestApp app;
+    Path file;
+    String project;
+    String other;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        Path sources = Files.createDirectories(tmp.resolve("sources"));
+        file = Files.writeString(sources.resolve("doc.txt"), "streamed ".repeat(200));
+        app = TestApp.start(TestDatabase.sqlite(tmp), tmp.resolve("data"), Map.of(
+                "cortex.local-source-roots", sources.toString(),
+                "cortex.testing.stage-delay-ms", "150",
+                "cortex.worker.progress-interval-ms", "0"));
+        project = app.postJson("/api/projects", "{\"name\":\"streams\"}").json().get("id").asText();
+        other = app.postJson("/api/projects", "{\"name\":\"elsewhere\"}").json().get("id").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    String job(String projectId) {
+        return app.postJson("/api/projects/" + projectId + "/ingest/jobs", "{\"source_path\":\"" + file + "\"}")
+                .json().get("id").asText();
+    }
+
+    static boolean completed(JsonNode event, String jobId) {
+        return event.at("/job/id").asText().equals(jobId) && event.at("/job/status").asText().equals("completed");
+    }
+
+    @Test
+    void projectStreamShowsAJobFromCreatedToCompletedInOrder() throws Exception {
+        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest")) {
+            Thread.sleep(300); // connected and live before the job exists
+            job(other);
+            String id = job(project);
+            List<JsonNode> events = socket.until(e -> completed(e, id));
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.at("/job/project_id").asText()).isEqualTo(project);
+                assertThat(e.fieldNames()).toIterable().containsExactly("seq", "type", "job", "timestamp");
+                assertThat(e.get("timestamp").asText()).endsWith("Z");
+                assertThat(e.get("job").size()).isEqualTo(22);
+            });
+            assertThat(events.get(0).get("type").asText()).isEqualTo("ingest.job.created");
+            assertThat(events.get(0).at("/job/status").asText()).isEqualTo("queued");
+            List<String> stages = events.stream().map(e -> e.at("/job/stage").asText()).distinct().toList();
+            assertThat(stages).containsSubsequence("initial", "fetch", "verify", "detect", "extract", "chunk", "store", "done");
+            List<Long> seqs = events.stream().map(e -> e.get("seq").asLong()).toList();
+            assertThat(seqs).isSorted().doesNotHaveDuplicates();
+            assertThat(events.stream().filter(e -> e.at("/job/status").asText().equals("running"))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void resumeAfterADisconnectGetsExactlyTheMissedEventsThenLive() throws Exception {
+        String id;
+        List<JsonNode> first;
+        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest")) {
+            Thread.sleep(300);
+            id = job(project);
+            first = List.of(socket.next(), socket.next());
+        }
+        long lastSeen = first.get(1).get("seq").asLong();
+        Thread.sleep(500); // events happen while nobody listens
+        try (StreamClient.Socket socket = StreamClient.connect(app,
+                "/api/stream/projects/" + project + "/ingest?after=" + lastSeen)) {
+            String finalId = id;
+            List<JsonNode> rest = socket.until(e -> completed(e, finalId));
+            List<Long> seqs = new ArrayList<>(first.stream().map(e -> e.get("seq").asLong()).toList());
+            seqs.addAll(rest.stream().map(e -> e.get("seq").asLong()).toList());
+            // every event of the project from the first one seen, with no gap and nothing twice
+            List<Long> stored = new ArrayList<>();
+            for (long s = seqs.get(0); s <= seqs.get(seqs.size() - 1); s++) {
+                stored.add(s);
+            }
+            assertThat(seqs).isEqualTo(stored);
+            // and a job created now arrives live on the same connection
+            String later = job(project);
+            assertThat(socket.until(e -> e.at("/job/id").asText().equals(later)).get(0).get("seq").asLong())
+                    .isEqualTo(seqs.get(seqs.size() - 1) + 1);
+        }
+    }
+
+    @Test
+    void sseStreamsOneJobAndResumesFromLastEventId() throws Exception {
+        String id = job(project);
+        String path = "/api/stream/projects/" + project + "/ingest/" + id + "/events";
+        List<JsonNode> firstTwo = StreamClient.events(app, path, null, 2);
+        assertThat(firstTwo.get(0).get("event").asText()).isEqualTo("ingest.job.snapshot");
+        String resumeFrom = firstTwo.get(1).get("id").asText();
+        List<JsonNode> rest = StreamClient.events(app, path, resumeFrom, 1000);
+        // the stream ends by itself after the terminal status
+        JsonNode last = rest.get(rest.size() - 1);
+        assertThat(last.at("/data/job/status").asText()).isEqualTo("completed");
+        assertThat(rest).allSatisfy(e -> {
+            assertThat(e.get("id").asLong()).isGreaterThan(Long.parseLong(resumeFrom));
+            assertThat(e.get("event").asText()).isEqualTo(e.at("/data/type").asText());
+            assertThat(e.at("/data/job/id").asText()).isEqualTo(id);
+            assertThat(e.get("id").asLong()).isEqualTo(e.at("/data/seq").asLong());
+        });
+        assertThat(rest.stream().map(e -> e.get("id").asLong()).toList()).isSorted().doesNotHaveDuplicates();
+        // a finished job's stream is its snapshot, then the end
+        List<JsonNode> again = StreamClient.events(app, path, null, 1000);
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).at("/data/job/status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void perJobSocketStartsWithASnapshotThenThatJobOnly() throws Exception {
+        String id = job(project);
+        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest/" + id)) {
+            JsonNode snapshot = socket.next();
+            assertThat(snapshot.fieldNames()).toIterable().containsExactly("type", "job", "seq", "timestamp");
+            assertThat(snapshot.get("type").asText()).isEqualTo("ingest.job.snapshot");
+            job(project); // another job of the project: not on this stream
+            List<JsonNode> events = socket.until(e -> completed(e, id));
+            assertThat(events).allSatisfy(e -> assertThat(e.at("/job/id").asText()).isEqualTo(id));
+            assertThat(events.get(0).get("seq").asLong()).isGreaterThan(snapshot.get("seq").asLong());
+        }
+    }
+
+    @Test
+    void unknownJobsAndProjectsAreRefused() throws Exception {
+        String theirs = job(other);
+        for (String jobId : List.of(UUID.randomUUID().toString(), theirs)) {
+            try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest/" + jobId)) {
+                JsonNode error = socket.next();
+                assertThat(error.get("error").asText()).isEqualTo("job_not_found");
+                assertThat(error.get("job_id").asText()).isEqualTo(jobId);
+                assertThat(socket.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).startsWith("1008");
+            }
+        }
+        String unknown = UUID.randomUUID().toString();
+        // 404 before the upgrade
+        assertThatThrownBy(() -> StreamClient.connect(app, "/api/stream/projects/" + unknown + "/ingest"))
+                .cause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+        var refused = app.get("/api/stream/projects/" + unknown + "/ingest");
+        assertThat(refused.status()).isIn(400, 404);
+        var sse = app.get("/api/stream/projects/" + unknown + "/ingest/" + theirs + "/events");
+        assertThat(sse.status()).isEqualTo(404);
+        assertThat(sse.json().get("detail").asText()).contains("Project not found");
+        var otherJob = app.get("/api/stream/projects/" + project + "/ingest/" + theirs + "/events");
+        assertThat(otherJob.status()).isEqualTo(404);
+        assertThat(app.get("/api/stream/projects/" + project + "/ingest/" + theirs + "/events?lastEventId=x").status())
+                .isEqualTo(400);
+    }
+}
