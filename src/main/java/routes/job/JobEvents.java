@@ -75,15 +75,24 @@ public final class JobEvents {
                 + " WHERE published_at IS NULL ORDER BY project_id, seq LIMIT ?", this::stored, limit));
     }
 
+    /**
+     * Marks a relayed batch: one UPDATE per project, up to the batch's highest seq of it. Nothing unpublished below
+     * that seq can be missing from the batch: a project's events commit in seq order, so all of them were visible
+     * when the batch was read.
+     */
     public void markPublished(List<Stored> events) {
         if (events.isEmpty()) {
             return;
         }
+        java.util.Map<UUID, Long> highest = new java.util.LinkedHashMap<>();
+        for (Stored e : events) {
+            highest.merge(e.projectId(), e.seq(), Math::max);
+        }
         Instant now = Dialect.now();
         db.inTransaction(c -> {
-            for (Stored e : events) {
-                db.update(c, "UPDATE job_events SET published_at = ? WHERE project_id = ? AND seq = ?", now,
-                        e.projectId(), e.seq());
+            for (var e : highest.entrySet()) {
+                db.update(c, "UPDATE job_events SET published_at = ? WHERE project_id = ? AND seq <= ?"
+                        + " AND published_at IS NULL", now, e.getKey(), e.getValue());
             }
             return null;
         });
