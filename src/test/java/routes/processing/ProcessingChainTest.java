@@ -192,6 +192,19 @@ class ProcessingChainTest {
     }
 
     @Test
+    void aSourceWithoutTextFailsAtOnceWithAClearMessage() throws Exception {
+        JsonNode blank = failed(app.postJson(jobs(), "{\"source_path\":\""
+                + Files.write(sources.resolve("blank.pdf"), SampleDocuments.pdf("Blank", " ")) + "\"}"));
+        assertThat(blank.get("error_message").asText()).isEqualTo("No text could be extracted from blank.pdf (application/pdf)");
+        assertThat(blank.get("attempts").asInt()).isEqualTo(1);
+        Path binaries = Files.createDirectories(sources.resolve("binaries"));
+        Files.write(binaries.resolve("a.bin"), new byte[] {0, 1, 2, 3});
+        JsonNode tree = failed(app.postJson(jobs(), "{\"source_path\":\"" + binaries + "\"}"));
+        assertThat(tree.get("error_message").asText()).isEqualTo("No text files found in binaries");
+        assertThat(app.get(jobs() + "/" + tree.get("id").asText() + "/documents").json().get("items")).isEmpty();
+    }
+
+    @Test
     void httpFileFollowsAnAllowedRedirect() {
         JsonNode job = completed(app.postJson(jobs(), "{\"source_uri\":\"" + web.url("/go/notes") + "\"}"));
         JsonNode doc = documents(job).get(0);
