@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,6 +121,42 @@ class S3StorageTest {
         assertThat(app.postJson(jobs, "{\"source_uri\":\"s3://" + BUCKET + "/drop/missing.md\"}").detail())
                 .contains("Source not found");
         assertThat(app.postJson(jobs, "{\"source_uri\":\"s3://other-bucket/drop/guide.md\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void bucketsAreCreatedWithALocationConstraintOutsideUsEast1Only() {
+        for (String region : List.of("eu-central-1", "us-east-1")) {
+            List<software.amazon.awssdk.services.s3.model.CreateBucketRequest> sent = new java.util.ArrayList<>();
+            var interceptor = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                    if (context.request() instanceof software.amazon.awssdk.services.s3.model.CreateBucketRequest create) {
+                        sent.add(create);
+                    }
+                }
+            };
+            String bucket = "regional-" + region;
+            try (S3Client regional = S3Client.builder().region(software.amazon.awssdk.regions.Region.of(region))
+                    .endpointOverride(java.net.URI.create(s3.endpoint())).forcePathStyle(true)
+                    .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY,
+                                    S3ProxyServer.SECRET_KEY)))
+                    .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor)).build()) {
+                S3Storage storage = new S3Storage(regional, bucket, "ingest", region);
+                storage.ensureBucket();
+                storage.ensureBucket(); // present now: not created again
+            }
+            assertThat(sent).hasSize(1);
+            var configuration = sent.get(0).createBucketConfiguration();
+            if (region.equals("us-east-1")) {
+                assertThat(configuration).isNull();
+            } else {
+                assertThat(configuration.locationConstraintAsString()).isEqualTo(region);
+            }
+            assertThat(client.listBuckets().buckets()).extracting(b -> b.name()).contains(bucket);
+        }
     }
 
     @Test
