@@ -17,7 +17,10 @@ public final class EventRelay {
     private final String owner;
     private final Duration lease;
     private final int batch;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventRelay.class);
+
     private long renewAt;
+    private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
 
     public EventRelay(JobEvents events, String owner, Duration lease, int batch) {
         this.events = events;
@@ -42,6 +45,18 @@ public final class EventRelay {
     /** The batch is on the topic: not relayed again. */
     public void published(@Body List<JobEvents.Stored> relayed) {
         events.markPublished(relayed);
+    }
+
+    /**
+     * The relay could not reach the broker: the events stay in the outbox and go with a later batch. Logged once per
+     * minute at most, not on every tick of the relay timer.
+     */
+    public synchronized void failed(@org.apache.camel.ExchangeProperty("CamelExceptionCaught") Exception error) {
+        long now = System.nanoTime();
+        if (now - lastFailureLog > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
+            lastFailureLog = now;
+            LOG.warn("Events stay in the outbox until the audit topic is reachable again: {}", error.getMessage());
+        }
     }
 
     /** Retention of published events, called by the purge route. */

@@ -25,7 +25,7 @@ final class EventStreamSink implements StreamSink {
     }
 
     @Override
-    public void close(String reason) {
+    public void close(String reason, boolean goingAway) {
         if (!gone && !response.ended()) {
             response.end(": " + reason.replace('\n', ' ') + "\n\n");
         }

@@ -101,7 +101,7 @@ public final class StreamEndpoints implements StartupListener {
 
     private void projectSocket(RoutingContext ctx) {
         Long after = seqParameter(ctx, ctx.request().getParam("after"), "after");
-        if (after == null && ctx.response().ended()) {
+        if (after == null) {
             return;
         }
         upgrade(ctx, socket -> {
@@ -150,7 +150,7 @@ public final class StreamEndpoints implements StartupListener {
             lastEventId = ctx.request().getParam("lastEventId");
         }
         Long after = seqParameter(ctx, lastEventId, "Last-Event-ID");
-        if (after == null && ctx.response().ended()) {
+        if (after == null) {
             return;
         }
         Optional<UUID> projectId = Ids.parse(ctx.pathParam("project_id"));
@@ -299,7 +299,7 @@ public final class StreamEndpoints implements StartupListener {
 
     private void jobNotFound(WebSocketSink sink, String jobId) {
         sink.send(new JsonObject().put("error", "job_not_found").put("job_id", jobId).encode());
-        sink.close("job_not_found");
+        sink.close("job_not_found", false);
     }
 
     /** A seq parameter: absent is -1, otherwise a non-negative whole number (400 and null otherwise). */

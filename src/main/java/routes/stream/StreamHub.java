@@ -67,7 +67,7 @@ public final class StreamHub {
     void closeAll(String reason) {
         for (Set<Subscriber> subscribers : byProject.values()) {
             for (Subscriber s : subscribers) {
-                s.close(reason);
+                s.close(reason, true);
             }
             subscribers.clear();
         }

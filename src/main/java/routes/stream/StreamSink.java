@@ -9,8 +9,11 @@ interface StreamSink {
     /** True when more than the client's buffer is waiting to be sent: the client is not keeping up. */
     boolean full();
 
-    /** Ends the stream, telling the client why where the transport can. */
-    void close(String reason);
+    /**
+     * Ends the stream, telling the client why where the transport can; {@code goingAway} when the service stops (the
+     * client should simply reconnect), otherwise the client was given up on.
+     */
+    void close(String reason, boolean goingAway);
 
     /** Called periodically: a keep-alive, and false when the client stopped answering (then it is closed). */
     boolean alive();

@@ -92,10 +92,14 @@ final class Subscriber {
     }
 
     synchronized void close(String reason) {
+        close(reason, false);
+    }
+
+    synchronized void close(String reason, boolean goingAway) {
         if (!closed) {
             closed = true;
             held.clear();
-            sink.close(reason);
+            sink.close(reason, goingAway);
         }
     }
 

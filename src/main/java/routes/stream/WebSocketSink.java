@@ -13,8 +13,10 @@ import io.vertx.core.http.ServerWebSocket;
  */
 final class WebSocketSink implements StreamSink {
 
-    /** Close code for clients the server gives up on (policy violation: too slow, silent). */
+    /** Close code for clients the server gives up on (policy violation: too slow, silent, unknown job). */
     static final short POLICY = 1008;
+    /** Close code when the service stops. */
+    static final short GOING_AWAY = 1001;
 
     private final Vertx vertx;
     private final ServerWebSocket socket;
@@ -47,11 +49,11 @@ final class WebSocketSink implements StreamSink {
     }
 
     @Override
-    public void close(String reason) {
+    public void close(String reason, boolean goingAway) {
         if (socket.isClosed()) {
             return;
         }
-        socket.close(POLICY, truncate(reason));
+        socket.close(goingAway ? GOING_AWAY : POLICY, truncate(reason));
         // A client that does not read never answers the close frame either: drop the connection after a grace.
         vertx.setTimer(2000, t -> connection.close());
     }

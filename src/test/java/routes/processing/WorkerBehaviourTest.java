@@ -109,6 +109,9 @@ class WorkerBehaviourTest {
     @Test
     void jobAcceptedWhileTheBrokerIsDownIsHandedOffWhenItReturns() throws Exception {
         EmbeddedBroker broker = app.bean("embeddedBroker", EmbeddedBroker.class);
+        routes.support.StreamClient.Socket watcher = routes.support.StreamClient.connect(app,
+                "/api/stream/projects/" + project + "/ingest");
+        Thread.sleep(300);
         broker.stop();
         String id;
         try {
@@ -123,5 +126,13 @@ class WorkerBehaviourTest {
         JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> app.get(jobs() + "/" + id).json(),
                 j -> j.get("status").asText().equals("completed"));
         assertThat(done.get("task_id").asText()).startsWith("ID:");
+        // the events recorded while the topic was unreachable reach the stream once it is back, in order
+        try (watcher) {
+            java.util.List<JsonNode> events = watcher.until(e -> e.at("/job/id").asText().equals(id)
+                    && e.at("/job/status").asText().equals("completed"));
+            java.util.List<JsonNode> ofJob = events.stream().filter(e -> e.at("/job/id").asText().equals(id)).toList();
+            assertThat(ofJob.get(0).get("type").asText()).isEqualTo("ingest.job.created");
+            assertThat(ofJob.stream().map(e -> e.get("seq").asLong()).toList()).isSorted().doesNotHaveDuplicates();
+        }
     }
 }
