@@ -47,13 +47,7 @@ public final class ArchiveUnpacker {
 
     /** Unpacks into a new directory under {@code tempDir} and returns the root of the tree in it. */
     public Unpacked unpack(Path archive, String mimeType, Path tempDir) {
-        Path target;
-        try {
-            Files.createDirectories(tempDir);
-            target = Files.createTempDirectory(tempDir, "unpack-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path target = Trees.createTemporary(tempDir, "unpack-");
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
                 ArchiveInputStream<?> in = open(raw, mimeType)) {
             long total = 0;

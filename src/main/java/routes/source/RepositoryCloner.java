@@ -1,7 +1,6 @@
 package routes.source;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +38,7 @@ public final class RepositoryCloner {
                 throw new PermanentJobError("Refused to clone " + url + ": " + reason);
             });
         }
-        Path target;
-        try {
-            Files.createDirectories(tempDir);
-            target = Files.createTempDirectory(tempDir, "clone-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path target = Trees.createTemporary(tempDir, "clone-");
         try (Git git = Git.cloneRepository().setURI(url).setDirectory(target.toFile()).setDepth(1)
                 .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
             if (git.getRepository().resolve("HEAD") == null) {

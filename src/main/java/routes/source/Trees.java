@@ -14,6 +14,16 @@ public final class Trees {
     private Trees() {
     }
 
+    /** A new, empty directory for one attempt's tree (a clone, an unpacked archive) under the temporary directory. */
+    public static Path createTemporary(Path tempDir, String prefix) {
+        try {
+            Files.createDirectories(tempDir);
+            return Files.createTempDirectory(tempDir, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory under " + tempDir, e);
+        }
+    }
+
     /** Removes a file or a whole directory tree; symlinks are removed, never followed. */
     public static void delete(Path root) {
         if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -40,18 +40,8 @@ class CrashRecoveryTest {
             Path sources = Files.createDirectories(tmp.resolve("sources"));
             source = Files.writeString(sources.resolve("doc.txt"), "a paragraph of text to ingest\n\n".repeat(20));
         }
-        Map<String, String> env = new HashMap<>();
-        env.put("CORTEX_ROLE", role);
-        env.put("CORTEX_DATABASE_URL", db);
-        env.put("CORTEX_STORAGE_LOCAL_DIR", tmp.resolve("storage").toString());
-        env.put("CORTEX_STORAGE_TEMP_DIR", tmp.resolve("tmp").toString());
-        env.put("CORTEX_LOCAL_SOURCE_ROOTS", tmp.resolve("sources").toString());
-        env.put("CORTEX_BROKER_DATA_DIR", tmp.resolve("artemis").toString());
+        Map<String, String> env = ProcessApp.env(tmp, db, role);
         env.put("CORTEX_WORKER_CONCURRENCY", "2");
-        env.put("CORTEX_WORKER_LEASE_SECONDS", "3");
-        env.put("CORTEX_WORKER_LEASE_RENEW_MS", "1000");
-        env.put("CORTEX_RECOVERY_PERIOD_MS", "1000");
-        env.put("CORTEX_RECOVERY_GRACE_SECONDS", "2");
         env.put("CORTEX_TESTING_STAGE_DELAY_MS", "40");
         return env;
     }

@@ -49,17 +49,7 @@ class AuditTopicTest {
             Path sources = Files.createDirectories(tmp.resolve("sources"));
             source = Files.writeString(sources.resolve("doc.txt"), "an audited paragraph\n\n".repeat(10));
         }
-        Map<String, String> env = new HashMap<>();
-        env.put("CORTEX_ROLE", role);
-        env.put("CORTEX_DATABASE_URL", db);
-        env.put("CORTEX_STORAGE_LOCAL_DIR", tmp.resolve("storage").toString());
-        env.put("CORTEX_STORAGE_TEMP_DIR", tmp.resolve("tmp").toString());
-        env.put("CORTEX_LOCAL_SOURCE_ROOTS", tmp.resolve("sources").toString());
-        env.put("CORTEX_BROKER_DATA_DIR", tmp.resolve("artemis").toString());
-        env.put("CORTEX_WORKER_LEASE_SECONDS", "3");
-        env.put("CORTEX_WORKER_LEASE_RENEW_MS", "1000");
-        env.put("CORTEX_RECOVERY_PERIOD_MS", "1000");
-        env.put("CORTEX_RECOVERY_GRACE_SECONDS", "2");
+        Map<String, String> env = ProcessApp.env(tmp, db, role);
         env.put("CORTEX_EVENTS_RELAY_LEASE_SECONDS", "3");
         return env;
     }

@@ -30,6 +30,25 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The settings of a service process in {@code dir} on database {@code db}: its data directories, local sources
+     * under {@code dir/sources}, and short leases and recovery periods, so that crash tests finish in seconds.
+     */
+    public static Map<String, String> env(Path dir, String db, String role) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("CORTEX_ROLE", role);
+        env.put("CORTEX_DATABASE_URL", db);
+        env.put("CORTEX_STORAGE_LOCAL_DIR", dir.resolve("storage").toString());
+        env.put("CORTEX_STORAGE_TEMP_DIR", dir.resolve("tmp").toString());
+        env.put("CORTEX_LOCAL_SOURCE_ROOTS", dir.resolve("sources").toString());
+        env.put("CORTEX_BROKER_DATA_DIR", dir.resolve("artemis").toString());
+        env.put("CORTEX_WORKER_LEASE_SECONDS", "3");
+        env.put("CORTEX_WORKER_LEASE_RENEW_MS", "1000");
+        env.put("CORTEX_RECOVERY_PERIOD_MS", "1000");
+        env.put("CORTEX_RECOVERY_GRACE_SECONDS", "2");
+        return env;
+    }
+
     /** Starts the service and waits until it is fully started (its HTTP port answers JSON, even a 404). */
     public static ProcessApp start(Path workDir, String name, Map<String, String> env) {
         return start(workDir, name, env, "-Xmx384m");
