@@ -73,8 +73,14 @@ public final class StreamHub {
         }
     }
 
-    /** Connected clients, for health and tests. */
+    /** Connected clients (live or still replaying). */
     public int clients() {
         return byProject.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Clients of a project that are past their replay and receive live events. */
+    public int liveClients(UUID projectId) {
+        Set<Subscriber> subscribers = byProject.get(projectId);
+        return subscribers == null ? 0 : (int) subscribers.stream().filter(Subscriber::live).count();
     }
 }

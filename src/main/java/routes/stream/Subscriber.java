@@ -70,6 +70,11 @@ final class Subscriber {
         held.clear();
     }
 
+    /** Past its replay: receiving live events. */
+    synchronized boolean live() {
+        return live && !closed;
+    }
+
     synchronized long lastSeq() {
         return lastSeq;
     }

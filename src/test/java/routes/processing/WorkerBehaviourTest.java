@@ -109,9 +109,7 @@ class WorkerBehaviourTest {
     @Test
     void jobAcceptedWhileTheBrokerIsDownIsHandedOffWhenItReturns() throws Exception {
         EmbeddedBroker broker = app.bean("embeddedBroker", EmbeddedBroker.class);
-        routes.support.StreamClient.Socket watcher = routes.support.StreamClient.connect(app,
-                "/api/stream/projects/" + project + "/ingest");
-        Thread.sleep(300);
+        routes.support.StreamClient.Socket watcher = routes.support.StreamClient.connectLive(app, project);
         broker.stop();
         String id;
         try {

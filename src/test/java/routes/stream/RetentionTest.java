@@ -28,8 +28,7 @@ class RetentionTest {
             String jobs = "/api/projects/" + project + "/ingest/jobs";
             String stream = "/api/stream/projects/" + project + "/ingest";
             String first;
-            try (StreamClient.Socket socket = StreamClient.connect(app, stream)) {
-                Thread.sleep(300);
+            try (StreamClient.Socket socket = StreamClient.connectLive(app, project)) {
                 first = app.postJson(jobs, "{\"source_path\":\"" + file + "\"}").json().get("id").asText();
                 socket.until(e -> e.at("/job/status").asText().equals("completed"));
             }

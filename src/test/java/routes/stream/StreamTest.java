@@ -59,8 +59,8 @@ class StreamTest {
 
     @Test
     void projectStreamShowsAJobFromCreatedToCompletedInOrder() throws Exception {
-        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest")) {
-            Thread.sleep(300); // connected and live before the job exists
+        String project = app.postJson("/api/projects", "{\"name\":\"whole life\"}").json().get("id").asText();
+        try (StreamClient.Socket socket = StreamClient.connectLive(app, project)) {
             job(other);
             String id = job(project);
             List<JsonNode> events = socket.until(e -> completed(e, id));
@@ -82,15 +82,17 @@ class StreamTest {
 
     @Test
     void resumeAfterADisconnectGetsExactlyTheMissedEventsThenLive() throws Exception {
+        String project = app.postJson("/api/projects", "{\"name\":\"resume\"}").json().get("id").asText();
         String id;
         List<JsonNode> first;
-        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest")) {
-            Thread.sleep(300);
+        try (StreamClient.Socket socket = StreamClient.connectLive(app, project)) {
             id = job(project);
             first = List.of(socket.next(), socket.next());
         }
         long lastSeen = first.get(1).get("seq").asLong();
-        Thread.sleep(500); // events happen while nobody listens
+        // the rest of the job happens while nobody listens
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/projects/" + project + "/ingest/jobs/" + id)
+                .json().get("status").asText().equals("completed"));
         try (StreamClient.Socket socket = StreamClient.connect(app,
                 "/api/stream/projects/" + project + "/ingest?after=" + lastSeen)) {
             String finalId = id;

@@ -87,6 +87,16 @@ public final class StreamClient {
         }
     }
 
+    /** Connects to a project's stream and returns once the service counts it as a live client of the project. */
+    public static Socket connectLive(TestApp app, String project) {
+        var hub = app.bean("streamHub", routes.stream.StreamHub.class);
+        java.util.UUID id = java.util.UUID.fromString(project);
+        int before = hub.liveClients(id);
+        Socket socket = connect(app, "/api/stream/projects/" + project + "/ingest");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.liveClients(id) > before);
+        return socket;
+    }
+
     public static Socket connect(ApiClient app, String path) {
         Socket listener = new Socket();
         listener.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
