@@ -133,10 +133,10 @@ public final class SourcePolicy {
                     + " (CORTEX_STORAGE_BACKEND=s3, CORTEX_STORAGE_BUCKET): " + sourceUri);
         }
         String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        String[] parts = key.split("/");
-        int projectPart = storagePrefix.isEmpty() ? 0 : 1;
-        if ((storagePrefix.isEmpty() || parts[0].equals(storagePrefix)) && parts.length > projectPart
-                && Ids.parse(parts[projectPart]).filter(id -> !id.equals(projectId)).isPresent()) {
+        // Uploads live under <prefix>/<project_id>/: another project's folder is not this project's to read.
+        String underPrefix = storagePrefix.isEmpty() ? key
+                : key.startsWith(storagePrefix + "/") ? key.substring(storagePrefix.length() + 1) : null;
+        if (underPrefix != null && Ids.parse(underPrefix.split("/", 2)[0]).filter(id -> !id.equals(projectId)).isPresent()) {
             throw ApiException.badRequest("Source belongs to another project: " + sourceUri);
         }
         if (key.isEmpty() || key.endsWith("/") || !storage.exists(sourceUri)) {
