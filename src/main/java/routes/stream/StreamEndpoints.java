@@ -1,6 +1,5 @@
 package routes.stream;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -293,7 +292,7 @@ public final class StreamEndpoints implements StartupListener {
         node.put("type", JobEvents.SNAPSHOT);
         node.set("job", json.valueToTree(job));
         node.put("seq", seq);
-        node.put("timestamp", Instant.now().toString());
+        node.put("timestamp", Dialect.now().toString());
         return new StreamEvent(job.projectId(), job.id(), seq, JobEvents.SNAPSHOT, job.status().toString(), node.toString());
     }
 
