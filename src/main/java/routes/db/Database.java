@@ -73,6 +73,20 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /**
+     * Runs one read outside an explicit transaction: the statement is its own snapshot. On SQLite this matters: an
+     * explicit transaction there is BEGIN IMMEDIATE, which takes the write lock, while a plain read in WAL mode
+     * takes none and waits for no writer. For single statements only; several reads that must agree use
+     * {@link #inTransaction}.
+     */
+    public <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {

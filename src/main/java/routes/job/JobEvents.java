@@ -71,7 +71,7 @@ public final class JobEvents {
 
     /** Events not yet on the audit topic, oldest first within each project. */
     public List<Stored> unpublished(int limit) {
-        return db.inTransaction(c -> db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
+        return db.read(c -> db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
                 + " WHERE published_at IS NULL ORDER BY project_id, seq LIMIT ?", this::stored, limit));
     }
 
@@ -100,7 +100,7 @@ public final class JobEvents {
 
     /** A project's events after {@code seq}, in order; of one job only when {@code jobId} is given. */
     public List<Stored> after(UUID projectId, UUID jobId, long seq, int limit) {
-        return db.inTransaction(c -> jobId == null
+        return db.read(c -> jobId == null
                 ? db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
                         + " WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?", this::stored, projectId, seq, limit)
                 : db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
@@ -113,7 +113,7 @@ public final class JobEvents {
     }
 
     public Optional<Position> position(UUID projectId) {
-        return db.inTransaction(c -> position(c, projectId));
+        return db.read(c -> position(c, projectId));
     }
 
     private Optional<Position> position(Connection c, UUID projectId) throws SQLException {

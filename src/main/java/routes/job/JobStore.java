@@ -94,7 +94,7 @@ public final class JobStore {
 
     /** A visible (not soft-deleted) job of the project. */
     public Optional<IngestJob> find(UUID projectId, UUID jobId) {
-        return db.inTransaction(c -> find(c, projectId, jobId));
+        return db.read(c -> find(c, projectId, jobId));
     }
 
     public Optional<IngestJob> find(Connection c, UUID projectId, UUID jobId) throws SQLException {
@@ -104,7 +104,7 @@ public final class JobStore {
 
     /** Any job by id, deleted or not: for the worker, which must see a deletion to stop. */
     public Optional<IngestJob> findAny(UUID jobId) {
-        return db.inTransaction(c -> db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId));
+        return db.read(c -> db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId));
     }
 
     public JobPage list(JobFilter filter) {
@@ -241,7 +241,7 @@ public final class JobStore {
 
     /** Whether this attempt still holds the job: a read, for stages whose write is coalesced. */
     public boolean stillRunning(UUID jobId, String owner) {
-        return db.inTransaction(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND lease_owner = ?"
+        return db.read(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND lease_owner = ?"
                 + " AND status = 'running' AND deleted_at IS NULL", rs -> rs.getInt(1), jobId, owner).isPresent());
     }
 
