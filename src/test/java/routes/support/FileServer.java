@@ -14,6 +14,8 @@ import com.sun.net.httpserver.HttpServer;
 public final class FileServer implements AutoCloseable {
 
     private final HttpServer server;
+    /** Released when the server closes: a stalled answer ends then at the latest. */
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     public FileServer() {
         try {
@@ -54,7 +56,7 @@ public final class FileServer implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write("first bytes\n".getBytes());
                 out.flush();
-                Thread.sleep(millis);
+                closing.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
                 out.write("the rest\n".getBytes());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -91,6 +93,7 @@ public final class FileServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }
