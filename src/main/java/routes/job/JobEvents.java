@@ -36,11 +36,6 @@ public final class JobEvents {
 
     /** A stored event: its keys for routing and filtering, and its JSON exactly as it is sent. */
     public record Stored(UUID projectId, long seq, UUID jobId, String type, String status, String payload) {
-
-        public boolean terminal() {
-            return type.equals(DELETED) || status.equals("completed") || status.equals("failed")
-                    || status.equals("cancelled");
-        }
     }
 
     private final Database db;

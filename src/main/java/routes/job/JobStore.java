@@ -50,12 +50,17 @@ public final class JobStore {
 
     /** After an UPDATE that changed the job (n == 1): its event, with the job as it now is. */
     private boolean changed(Connection c, int n, UUID jobId, String type) throws SQLException {
+        return changedJob(c, n, jobId, type).isPresent();
+    }
+
+    /** The same, handing back the job as it now is (read once, for the event and the caller). */
+    private Optional<IngestJob> changedJob(Connection c, int n, UUID jobId, String type) throws SQLException {
         if (n != 1) {
-            return false;
+            return Optional.empty();
         }
         IngestJob job = db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId).orElseThrow();
         events.append(c, job, type);
-        return true;
+        return Optional.of(job);
     }
 
     /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
@@ -159,8 +164,11 @@ public final class JobStore {
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND deleted_at IS NULL"
                     + " AND " + from(JobStatus.CANCELLED),
                     JobStatus.CANCELLED, now, now, jobId, projectId);
-            changed(c, moved, jobId, JobEvents.CANCELLED);
-            return find(c, projectId, jobId).map(job -> new Transition(job, moved == 1));
+            Optional<IngestJob> cancelled = changedJob(c, moved, jobId, JobEvents.CANCELLED);
+            if (cancelled.isPresent()) {
+                return Optional.of(new Transition(cancelled.get(), true));
+            }
+            return find(c, projectId, jobId).map(job -> new Transition(job, false));
         });
     }
 
@@ -197,10 +205,7 @@ public final class JobStore {
                     + " AND (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))",
                     owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(), JobStage.FETCH.progress(),
                     jobId, now);
-            if (!changed(c, n, jobId, JobEvents.UPDATED)) {
-                return Optional.empty();
-            }
-            return db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId);
+            return changedJob(c, n, jobId, JobEvents.UPDATED);
         });
     }
 

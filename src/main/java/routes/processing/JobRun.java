@@ -20,7 +20,7 @@ public final class JobRun {
     private boolean checkout;
     private String fileName;
     private String declaredType;
-    private int indexedFiles = -1;
+    private boolean indexed;
     private String mimeType;
     private Long verifiedSize;
     private String verifiedChecksum;
@@ -62,13 +62,13 @@ public final class JobRun {
         return fileName;
     }
 
-    /** How many files a tree listed for indexing; -1 for a single file. */
-    int indexedFiles() {
-        return indexedFiles;
+    /** Indexed file by file (a directory, repository or archive): its first document is the root. */
+    boolean indexed() {
+        return indexed;
     }
 
-    void indexed(int files) {
-        this.indexedFiles = files;
+    void indexed(boolean value) {
+        this.indexed = value;
     }
 
     Long verifiedSize() {

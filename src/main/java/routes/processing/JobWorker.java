@@ -195,13 +195,13 @@ public final class JobWorker {
         if (docs.size() == 1) {
             throw new PermanentJobError("No text files found in " + run.fileName());
         }
-        run.indexed(files.size());
+        run.indexed(true);
         run.documents(docs);
         return run;
     }
 
     public JobRun chunk(@Body JobRun run) {
-        enter(run, JobStage.CHUNK, "Chunking " + count(run.documents().size() - (run.indexedFiles() >= 0 ? 1 : 0))
+        enter(run, JobStage.CHUNK, "Chunking " + count(run.documents().size() - (run.indexed() ? 1 : 0))
                 + " document(s)");
         run.documents(run.documents().stream()
                 .map(d -> d.withChunks(pipeline.splitter().split(d.text(), TextExtractor.isCode(d.path())))).toList());
@@ -212,7 +212,7 @@ public final class JobWorker {
     public JobRun store(@Body JobRun run) {
         int chunkCount = run.documents().stream().mapToInt(d -> d.chunks().size()).sum();
         enter(run, JobStage.STORE, "Storing " + count(chunkCount) + " chunks");
-        boolean tree = run.indexedFiles() >= 0;
+        boolean tree = run.indexed();
         String done = tree
                 ? "Indexed " + count(run.documents().size() - 1) + " files, " + count(chunkCount) + " chunks"
                 : "Extracted " + count(run.documents().get(0).text().length()) + " characters, " + count(chunkCount) + " chunks";

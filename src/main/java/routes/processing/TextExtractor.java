@@ -47,10 +47,9 @@ public final class TextExtractor {
         this.maxChars = maxChars;
     }
 
-    /** The types this build extracts text from: the default upload allow-list, besides archives. */
-    public static Set<String> extractableTypes() {
-        return union(TEXTUAL, PARSED);
-    }
+    /** The types this build extracts text from (the default upload allow-list, besides archives), for messages. */
+    private static final String EXTRACTABLE = java.util.stream.Stream.concat(TEXTUAL.stream(), PARSED.stream())
+            .sorted().collect(java.util.stream.Collectors.joining(", "));
 
     public boolean canExtract(String mimeType) {
         return mimeType != null && (TEXTUAL.contains(mimeType) || PARSED.contains(mimeType));
@@ -59,7 +58,7 @@ public final class TextExtractor {
     public Extraction extract(Path file, String mimeType, String name) {
         if (!canExtract(mimeType)) {
             throw new PermanentJobError("Unsupported content type for extraction: " + mimeType + " (" + name
-                    + "); this build extracts " + String.join(", ", extractableTypes()));
+                    + "); this build extracts " + EXTRACTABLE);
         }
         if (TEXTUAL.contains(mimeType)) {
             String text = TextDecoder.decode(read(file));
@@ -139,11 +138,5 @@ public final class TextExtractor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        java.util.Set<String> all = new java.util.TreeSet<>(a);
-        all.addAll(b);
-        return java.util.Collections.unmodifiableSet(all);
     }
 }

@@ -26,8 +26,8 @@ import routes.processing.PermanentJobError;
  */
 public final class ArchiveUnpacker {
 
-    public static final Set<String> ARCHIVE_TYPES = Set.of("application/zip", "application/gzip", "application/x-gzip",
-            "application/x-gtar", "application/x-tar", "application/x-compressed-tar");
+    /** Canonical types (see ContentTypes.canonical: the gzip aliases are application/gzip by then). */
+    public static final Set<String> ARCHIVE_TYPES = Set.of("application/zip", "application/gzip", "application/x-tar");
 
     private final long maxBytes;
     private final int maxEntries;

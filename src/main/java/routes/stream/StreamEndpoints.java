@@ -260,7 +260,7 @@ public final class StreamEndpoints implements StartupListener {
         while (true) {
             List<JobEvents.Stored> page = events.after(projectId, jobId, seq, PAGE);
             for (JobEvents.Stored e : page) {
-                subscriber.replay(new StreamEvent(e.projectId(), e.jobId(), e.seq(), e.type(), e.status(), e.payload()));
+                subscriber.replay(StreamEvent.of(e));
                 seq = e.seq();
             }
             if (page.size() < PAGE || subscriber.closed()) {

@@ -25,7 +25,7 @@ public final class StreamHub {
 
     /** Eager mode: straight from the outbox. */
     public void publishStored(@Body routes.job.JobEvents.Stored e) {
-        publish(new StreamEvent(e.projectId(), e.jobId(), e.seq(), e.type(), e.status(), e.payload()));
+        publish(StreamEvent.of(e));
     }
 
     public void publish(StreamEvent event) {

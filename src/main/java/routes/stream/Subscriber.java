@@ -75,14 +75,9 @@ final class Subscriber {
         return live && !closed;
     }
 
-    synchronized long lastSeq() {
-        return lastSeq;
-    }
-
     private void deliver(StreamEvent event) {
         // Snapshots and resets carry the seq they are current at, which is not a new event's: always written.
-        boolean realEvent = event.type().startsWith("ingest.job.") && !event.type().equals(routes.job.JobEvents.SNAPSHOT);
-        if (closed || realEvent && event.seq() <= lastSeq) {
+        if (closed || event.change() && event.seq() <= lastSeq) {
             return;
         }
         if (sink.full()) {
