@@ -59,7 +59,7 @@ public final class EventBench {
             Thread.sleep(500);
             long t0 = System.nanoTime();
             double with = drive(app, watched, jobs);
-            long expected = app.bean("jobStore", routes.job.JobStore.class).database().inTransaction(c -> {
+            long expected = app.bean("database", routes.db.Database.class).inTransaction(c -> {
                 try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM job_events WHERE project_id = '"
                         + watched + "'")) {
                     rs.next();

@@ -8,6 +8,10 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.db.DatabaseException;
+import routes.failure.Conflict;
+import routes.failure.InvalidRequest;
+import routes.failure.NotFound;
+import routes.failure.RequestRefused;
 import routes.storage.StorageUnavailableException;
 
 /** Turns whatever a route threw into the status and {@code {"detail": ...}} body the client gets. */
@@ -31,6 +35,9 @@ public final class ErrorResponses {
         if (error instanceof ApiException api) {
             status = api.status();
             detail = api.getMessage();
+        } else if (error instanceof RequestRefused refused) {
+            status = statusOf(refused);
+            detail = refused.getMessage();
         } else if (error instanceof StorageUnavailableException || error instanceof DatabaseException) {
             LOG.warn("Answering 503 for {} {}: {}", message.getHeader(Exchange.HTTP_METHOD),
                     message.getHeader(Exchange.HTTP_URI), error.getMessage());
@@ -44,5 +51,19 @@ public final class ErrorResponses {
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         return Map.of("detail", detail);
+    }
+
+    /** The HTTP status of a refusal the domain made: the one place its kinds meet HTTP. */
+    static int statusOf(RequestRefused refused) {
+        if (refused instanceof NotFound) {
+            return 404;
+        }
+        if (refused instanceof Conflict) {
+            return 409;
+        }
+        if (refused instanceof InvalidRequest) {
+            return 400;
+        }
+        throw new IllegalArgumentException("no HTTP status for " + refused.getClass().getName());
     }
 }

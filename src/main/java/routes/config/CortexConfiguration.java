@@ -3,49 +3,60 @@ package routes.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
+import routes.api.JobApi;
 import routes.api.Json;
+import routes.api.MultipartReceiver;
+import routes.api.ProjectApi;
 import routes.db.Database;
+import routes.document.DocumentStore;
 import routes.job.IdempotencyKeys;
-import routes.job.JobApi;
+import routes.job.JobEvents;
 import routes.job.JobIntake;
 import routes.job.JobStore;
-import routes.job.DocumentApi;
-import routes.job.JobEvents;
-import routes.stream.EventRelay;
-import routes.stream.StreamEndpoints;
-import routes.stream.StreamHub;
-import routes.job.SourcePolicy;
 import routes.messaging.BrokerConnection;
 import routes.messaging.EmbeddedBroker;
 import routes.processing.ChunkSplitter;
-import routes.processing.DocumentStore;
-import routes.processing.JobWorker;
+import routes.processing.ChunkStage;
+import routes.processing.DetectStage;
+import routes.processing.ExtractStage;
+import routes.processing.FaultInjection;
+import routes.processing.FetchStage;
+import routes.processing.IndexStage;
+import routes.processing.JobClaims;
+import routes.processing.JobOutcome;
+import routes.processing.StageHook;
+import routes.processing.StageProgress;
+import routes.processing.StoreStage;
 import routes.processing.TextExtractor;
 import routes.processing.TreeIndexer;
+import routes.processing.VerifyStage;
+import routes.project.ProjectStore;
 import routes.source.AddressGuard;
 import routes.source.ArchiveUnpacker;
 import routes.source.HttpFetcher;
 import routes.source.RepositoryCloner;
 import routes.source.SourceFetcher;
-import routes.storage.TypeDetector;
-import routes.project.ProjectApi;
-import routes.project.ProjectStore;
+import routes.source.SourcePolicy;
 import routes.storage.ContentTypes;
 import routes.storage.LocalStorage;
-import routes.storage.MultipartReceiver;
 import routes.storage.ObjectStore;
 import routes.storage.S3Storage;
+import routes.storage.TypeDetector;
+import routes.stream.EventRelay;
+import routes.stream.StreamEndpoints;
+import routes.stream.StreamHub;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -55,8 +66,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Builds the application's beans from validated settings and binds them under the names the YAML routes use.
- * Runs before any route is built, so a bad setting stops start-up with a message naming it, and the role and
- * queue mode decide here which routes exist (the routes' preconditions read the cortex.run.* flags set below).
+ * Runs before any route is built, so a bad setting stops start-up with a message naming it. Which routes exist is
+ * the routes' own business: their preconditions read cortex.role and cortex.tasks.eager.
  */
 @Configuration
 public class CortexConfiguration implements CamelConfiguration {
@@ -66,15 +77,14 @@ public class CortexConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
 
-        String role = settings.oneOf("cortex.role", "all", "api", "worker");
-        boolean eager = Boolean.parseBoolean(settings.oneOf("cortex.tasks.eager", "true", "false"));
+        // The routes compare these literally in their preconditions: exactly these lowercase words.
+        String role = settings.exactlyOneOf("cortex.role", "all", "api", "worker");
+        boolean eager = Boolean.parseBoolean(settings.exactlyOneOf("cortex.tasks.eager", "true", "false"));
         boolean api = !role.equals("worker");
-        boolean worker = !role.equals("api");
         if (eager && !role.equals("all")) {
             throw Settings.invalid("cortex.role", role, "'all' with CORTEX_TASKS_EAGER=true (the in-process queue"
                     + " cannot reach another process)");
         }
-        runFlags(context.getPropertiesComponent(), api, worker, eager);
 
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);
@@ -89,6 +99,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.positiveInt("cortex.database.pool-size"));
         stopWithContext(context, db::close);
         db.migrate();
+        registry.bind("database", db);
 
         if (!eager) {
             messaging(context, settings);
@@ -113,7 +124,7 @@ public class CortexConfiguration implements CamelConfiguration {
         JobEvents events = new JobEvents(db, json);
         JobStore jobs = new JobStore(db, events);
         IdempotencyKeys keys = new IdempotencyKeys(db);
-        JobIntake intake = new JobIntake(jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
+        JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
         registry.bind("projectApi", new ProjectApi(projects, json));
         registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, new MultipartReceiver(tempDir, maxBytes),
@@ -134,12 +145,8 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.nonNegativeInt("cortex.task.retry-backoff-seconds");
         settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
         settings.positiveInt("cortex.idempotency.retention-hours");
-        registry.bind("jobWorker", new JobWorker(jobs, documents, pipeline(settings, storage, guard, maxBytes), tempDir,
-                Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds")),
-                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")),
-                new JobWorker.TestingHooks(settings.nonNegativeInt("cortex.testing.fail-attempts"),
-                        settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
-                        settings.nonNegativeInt("cortex.testing.file-delay-ms"))));
+        settings.positiveInt("cortex.idempotency.purge-period-ms");
+        worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir);
 
         streams(context, settings, events, jobs, json, api);
         context.addStartupListener(new HttpErrorPages());
@@ -152,9 +159,19 @@ public class CortexConfiguration implements CamelConfiguration {
     private static void messaging(CamelContext context, Settings settings) throws Exception {
         String brokerUrl = settings.optional("cortex.broker.url").orElse(null);
         if (brokerUrl == null) {
-            EmbeddedBroker broker = new EmbeddedBroker(settings.string("cortex.broker.config"),
-                    settings.path("cortex.broker.data-dir"), settings.string("cortex.broker.host"),
-                    settings.positiveInt("cortex.broker.port"));
+            // broker.xml reads these: its journal, its acceptor, and the job queues' names and redelivery.
+            EmbeddedBroker broker = new EmbeddedBroker(settings.string("cortex.broker.config"), Map.of(
+                    "cortex.broker.data-dir", settings.path("cortex.broker.data-dir").toString(),
+                    "cortex.broker.host", settings.string("cortex.broker.host"),
+                    "cortex.broker.port", String.valueOf(settings.positiveInt("cortex.broker.port")),
+                    "cortex.jobs.queue", settings.string("cortex.jobs.queue"),
+                    "cortex.jobs.dead-letter-queue", settings.string("cortex.jobs.dead-letter-queue"),
+                    "cortex.broker.max-delivery-attempts",
+                    String.valueOf(settings.positiveInt("cortex.broker.max-delivery-attempts")),
+                    "cortex.broker.redelivery-delay-ms",
+                    String.valueOf(settings.nonNegativeInt("cortex.broker.redelivery-delay-ms")),
+                    "cortex.broker.max-redelivery-delay-ms",
+                    String.valueOf(settings.nonNegativeInt("cortex.broker.max-redelivery-delay-ms"))));
             context.addService(broker, true, true);
             context.getRegistry().bind("embeddedBroker", broker);
             brokerUrl = broker.clientUrl();
@@ -195,18 +212,6 @@ public class CortexConfiguration implements CamelConfiguration {
         return storage;
     }
 
-    /** Which routes this instance runs; the YAML routes' preconditions and rest 'disabled' flag read these. */
-    private static void runFlags(PropertiesComponent properties, boolean api, boolean worker, boolean eager) {
-        properties.addInitialProperty("cortex.run.api", String.valueOf(api));
-        properties.addInitialProperty("cortex.run.no-api", String.valueOf(!api));
-        properties.addInitialProperty("cortex.run.worker", String.valueOf(worker));
-        properties.addInitialProperty("cortex.run.broker-handoff", String.valueOf(!eager));
-        properties.addInitialProperty("cortex.run.eager-handoff", String.valueOf(eager));
-        properties.addInitialProperty("cortex.run.broker-worker", String.valueOf(worker && !eager));
-        properties.addInitialProperty("cortex.run.eager-worker", String.valueOf(worker && eager));
-        properties.addInitialProperty("cortex.run.broker-api", String.valueOf(api && !eager));
-    }
-
     /**
      * Job events: the relay of the outbox (any instance may hold its lease), the hub of this instance's stream
      * clients, and, where the API is served, the stream endpoints on its router.
@@ -235,20 +240,43 @@ public class CortexConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The worker's tools: sources fetched within the upload limit and timeouts, Tika, archives, trees, chunks. */
-    private static JobWorker.Pipeline pipeline(Settings settings, ObjectStore storage, AddressGuard guard, long maxBytes) {
+    /**
+     * The worker's beans, one per step of the job-process route: claims and leases, the stages (sources fetched
+     * within the upload limit and timeouts, Tika, archives, trees, chunks, the store), and the outcome of a failed
+     * attempt. The cortex.testing.* switches bind a fault-injection hook only when one of them is set.
+     */
+    private static void worker(Registry registry, Settings settings, Database db, JobStore jobs,
+            DocumentStore documents, ObjectStore storage, AddressGuard guard, long maxBytes, Path tempDir) {
+        Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
+        FaultInjection faults = new FaultInjection(settings.nonNegativeInt("cortex.testing.fail-attempts"),
+                settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
+                settings.nonNegativeInt("cortex.testing.file-delay-ms"));
+        StageHook hook = StageHook.NONE;
+        if (faults.active()) {
+            registry.bind("faultInjection", faults);
+            hook = faults;
+        }
+        StageProgress progress = new StageProgress(jobs, lease,
+                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook);
         HttpFetcher http = new HttpFetcher(guard, maxBytes,
                 Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms")),
                 Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms")),
                 settings.nonNegativeInt("cortex.fetch.max-redirects"));
         RepositoryCloner cloner = new RepositoryCloner(guard,
                 Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
-        return new JobWorker.Pipeline(new SourceFetcher(storage, http, cloner), new TypeDetector(),
-                new TextExtractor(settings.positiveInt("cortex.extract.max-chars")),
+        TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"));
+        registry.bind("jobClaims", new JobClaims(jobs, lease));
+        registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
+        registry.bind("verifyStage", new VerifyStage(progress));
+        registry.bind("detectStage", new DetectStage(progress, new TypeDetector(), extractor));
+        registry.bind("extractStage", new ExtractStage(progress, extractor));
+        registry.bind("indexStage", new IndexStage(progress,
                 new ArchiveUnpacker(settings.positiveInt("cortex.index.max-archive-mb") * 1024L * 1024L,
                         settings.positiveInt("cortex.index.max-archive-entries")),
-                new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L),
-                chunkSplitter(settings));
+                new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L), extractor, tempDir));
+        registry.bind("chunkStage", new ChunkStage(progress, chunkSplitter(settings)));
+        registry.bind("storeStage", new StoreStage(progress, db, jobs, documents));
+        registry.bind("jobOutcome", new JobOutcome(jobs));
     }
 
     private static ChunkSplitter chunkSplitter(Settings settings) {

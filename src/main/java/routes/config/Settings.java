@@ -70,6 +70,18 @@ public final class Settings {
         return value;
     }
 
+    /**
+     * One of {@code allowed}, exactly as written there: for settings the YAML routes compare literally in their
+     * preconditions, where 'WORKER' would not be 'worker'.
+     */
+    public String exactlyOneOf(String key, String... allowed) {
+        String value = string(key);
+        if (!Arrays.asList(allowed).contains(value)) {
+            throw invalid(key, value, "one of " + String.join(", ", allowed) + " (lowercase)");
+        }
+        return value;
+    }
+
     private <T> T parse(String key, Function<String, T> parser, String expected) {
         String raw = string(key);
         try {

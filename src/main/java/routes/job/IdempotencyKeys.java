@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
+import routes.failure.Conflict;
 import routes.db.Database;
 import routes.db.Dialect;
 
@@ -33,7 +34,7 @@ public final class IdempotencyKeys {
             return null;
         }
         if (header.length() > MAX_KEY) {
-            throw ApiException.badRequest("Idempotency-Key must be at most " + MAX_KEY + " characters");
+            throw new InvalidRequest("Idempotency-Key must be at most " + MAX_KEY + " characters");
         }
         return new Key(header, fingerprint);
     }
@@ -43,7 +44,7 @@ public final class IdempotencyKeys {
         return db.inTransaction(c -> db.queryOne(c, "SELECT fingerprint, job_id FROM idempotency_keys WHERE project_id = ? AND key = ?",
                 rs -> {
                     if (!rs.getString("fingerprint").equals(key.fingerprint())) {
-                        throw new ApiException(409, "Idempotency-Key '" + key.key()
+                        throw new Conflict("Idempotency-Key '" + key.key()
                                 + "' was already used with a different request");
                     }
                     return db.dialect().uuid(rs, "job_id");

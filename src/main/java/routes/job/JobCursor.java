@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
 
 /**
  * The opaque {@code nextCursor}: the (created_at, id) of the last job of a page. The next page starts strictly after
@@ -29,7 +29,7 @@ public record JobCursor(Instant createdAt, UUID id) {
             }
             return new JobCursor(Instant.parse(parts[1]), UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
-            throw ApiException.badRequest("Invalid cursor: pass the nextCursor of a previous page unchanged");
+            throw new InvalidRequest("Invalid cursor: pass the nextCursor of a previous page unchanged");
         }
     }
 }

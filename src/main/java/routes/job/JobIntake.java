@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
+import routes.db.Database;
 import routes.db.Dialect;
 import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
@@ -33,6 +34,7 @@ public final class JobIntake {
             Long byteSize, String mimeType, String checksum) {
     }
 
+    private final Database db;
     private final JobStore jobs;
     private final IdempotencyKeys keys;
     private final ProjectStore projects;
@@ -42,8 +44,9 @@ public final class JobIntake {
     private final Path tempDir;
     private final long maxBytes;
 
-    public JobIntake(JobStore jobs, IdempotencyKeys keys, ProjectStore projects, ObjectStore storage,
+    public JobIntake(Database db, JobStore jobs, IdempotencyKeys keys, ProjectStore projects, ObjectStore storage,
             ContentTypes contentTypes, Path tempDir, long maxBytes) {
+        this.db = db;
         this.jobs = jobs;
         this.keys = keys;
         this.projects = projects;
@@ -58,12 +61,12 @@ public final class JobIntake {
     }
 
     private IngestJob insert(UUID jobId, NewJob request, IdempotencyKeys.Key key) {
-        return jobs.database().inTransaction(c -> {
+        return db.inTransaction(c -> {
             UUID sourceId = request.sourceId();
             if (sourceId == null) {
                 sourceId = projects.defaultSource(c, request.projectId());
             } else if (!projects.sourceExists(c, request.projectId(), sourceId)) {
-                throw ApiException.badRequest("Unknown source_id for this project: " + sourceId);
+                throw new InvalidRequest("Unknown source_id for this project: " + sourceId);
             }
             IngestJob job = queued(jobId, request, sourceId);
             jobs.insert(c, job);
@@ -81,7 +84,7 @@ public final class JobIntake {
         if (file.expectedChecksum() != null) {
             String expected = checksum(file.expectedChecksum());
             if (!expected.equals(file.sha256())) {
-                throw ApiException.badRequest("Checksum mismatch: expected " + expected + ", received content has "
+                throw new InvalidRequest("Checksum mismatch: expected " + expected + ", received content has "
                         + file.sha256());
             }
         }
@@ -98,7 +101,7 @@ public final class JobIntake {
     public IngestJob fromText(UUID projectId, String content, UUID sourceId, IdempotencyKeys.Key key) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxBytes) {
-            throw ApiException.badRequest("Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
+            throw new InvalidRequest("Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
                     + maxBytes + " bytes); it has " + bytes.length + " bytes");
         }
         Path temp = null;
@@ -120,7 +123,7 @@ public final class JobIntake {
             v = v.substring("sha256:".length());
         }
         if (!SHA256.matcher(v).matches()) {
-            throw ApiException.badRequest("checksum must be a SHA-256 hex digest (64 hex characters): " + value);
+            throw new InvalidRequest("checksum must be a SHA-256 hex digest (64 hex characters): " + value);
         }
         return v;
     }

@@ -1,27 +1,27 @@
 package routes.job;
 
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The states of an ingest job and the one table of moves between them. Every status write in {@link JobStore} is a
- * conditional update whose WHERE clause is built from this table, so no write is last-write-wins.
+ * The states of an ingest job. Which moves lead from one to another is {@link JobMove}'s table; this answers the
+ * questions asked of it: may a job in this state come to be in that one, and is this state the end.
  */
 public enum JobStatus {
     QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
 
-    private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
-            QUEUED, EnumSet.of(RUNNING, CANCELLED),
-            // RUNNING -> QUEUED is a retry waiting for its next attempt.
-            RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, QUEUED),
-            COMPLETED, EnumSet.noneOf(JobStatus.class),
-            FAILED, EnumSet.noneOf(JobStatus.class),
-            CANCELLED, EnumSet.noneOf(JobStatus.class));
-
+    /** Whether some move changes this status to {@code next} (a move that keeps the status is not a change). */
     public boolean canMoveTo(JobStatus next) {
-        return ALLOWED.get(this).contains(next);
+        if (next == this) {
+            return false;
+        }
+        for (JobMove move : JobMove.values()) {
+            if (move.target(this).filter(next::equals).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The states from which {@code target} may be reached. */
@@ -35,8 +35,14 @@ public enum JobStatus {
         return from;
     }
 
+    /** No move changes this status: the job's life is over. */
     public boolean isTerminal() {
-        return ALLOWED.get(this).isEmpty();
+        for (JobStatus next : values()) {
+            if (canMoveTo(next)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Optional<JobStatus> parse(String value) {

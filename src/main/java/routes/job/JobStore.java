@@ -8,16 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import routes.db.Database;
 import routes.db.Dialect;
 
 /**
- * The ingest_jobs table. Every status change is a conditional UPDATE whose WHERE clause allows only the moves of
- * {@link JobStatus}; a caller learns from the row count whether its move happened.
+ * The ingest_jobs table. Every change of a job is a conditional UPDATE whose WHERE clause allows only its move of
+ * {@link JobMove}'s table ({@link MoveSql}); a caller learns from the row count whether its move happened.
  */
 public final class JobStore {
 
@@ -33,10 +31,6 @@ public final class JobStore {
     public JobStore(Database db, JobEvents events) {
         this.events = events;
         this.db = db;
-    }
-
-    public Database database() {
-        return db;
     }
 
     public void insert(Connection c, IngestJob job) throws SQLException {
@@ -76,10 +70,10 @@ public final class JobStore {
      */
     public boolean requeue(UUID jobId, String owner, String error, String message, Instant nextAttemptAt) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
-                + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.QUEUED) + " AND deleted_at IS NULL",
-                JobStatus.QUEUED, error, message, nextAttemptAt, now, jobId, owner), jobId, JobEvents.UPDATED));
+        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.RETRY)
+                + ", error_message = ?, message = ?, next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE id = ? AND " + MoveSql.where(JobMove.RETRY),
+                error, message, nextAttemptAt, now, jobId, owner), jobId, JobEvents.UPDATED));
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
@@ -90,7 +84,7 @@ public final class JobStore {
         Instant until = Dialect.now().plus(lease);
         db.inTransaction(c -> {
             for (var e : attempts.entrySet()) {
-                db.update(c, "UPDATE ingest_jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+                db.update(c, "UPDATE ingest_jobs SET lease_expires_at = ? WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
                         until, e.getKey(), e.getValue());
             }
             return null;
@@ -160,10 +154,11 @@ public final class JobStore {
     public Optional<Transition> cancel(UUID projectId, UUID jobId) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
-            int moved = db.update(c, "UPDATE ingest_jobs SET status = ?, completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
-                    + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND deleted_at IS NULL"
-                    + " AND " + from(JobStatus.CANCELLED),
-                    JobStatus.CANCELLED, now, now, jobId, projectId);
+            int moved = db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.CANCEL)
+                    + ", completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
+                    + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND "
+                    + MoveSql.where(JobMove.CANCEL),
+                    now, now, jobId, projectId);
             Optional<IngestJob> cancelled = changedJob(c, moved, jobId, JobEvents.CANCELLED);
             if (cancelled.isPresent()) {
                 return Optional.of(new Transition(cancelled.get(), true));
@@ -173,17 +168,18 @@ public final class JobStore {
     }
 
     /**
-     * Soft delete of a job that is not running. A queued job is cancelled on the way, so no worker picks it up;
-     * completed and failed jobs keep their terminal status. Returns the job as it was before, empty if unknown.
+     * Soft delete ({@link JobMove#DELETE}): a queued job is cancelled on the way, so no worker picks it up; finished
+     * jobs keep their status; a running job is left alone. Returns the job as it was before, empty if unknown.
      */
     public Optional<IngestJob> softDelete(UUID projectId, UUID jobId) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
             Optional<IngestJob> before = find(c, projectId, jobId);
+            // completed_at is set where the move changes the status (queued -> cancelled); SET reads the old status.
             int n = db.update(c, "UPDATE ingest_jobs SET deleted_at = ?, updated_at = ?,"
-                    + " completed_at = CASE WHEN status = 'queued' THEN ? ELSE completed_at END,"
-                    + " status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END"
-                    + " WHERE id = ? AND project_id = ? AND deleted_at IS NULL AND status <> 'running'",
+                    + " completed_at = CASE WHEN " + MoveSql.changesStatus(JobMove.DELETE) + " THEN ? ELSE completed_at END,"
+                    + " status = " + MoveSql.newStatus(JobMove.DELETE)
+                    + " WHERE id = ? AND project_id = ? AND " + MoveSql.where(JobMove.DELETE),
                     now, now, now, jobId, projectId);
             changed(c, n, jobId, JobEvents.DELETED);
             return before;
@@ -191,20 +187,20 @@ public final class JobStore {
     }
 
     /**
-     * Takes a job for one attempt: queued, or running with an expired lease (its worker died). Exactly one of
-     * several racing workers wins; the others get empty. The attempt starts in the fetch stage: one write less per
-     * job, and each write is a commit the job waits for.
+     * Takes a job for one attempt ({@link JobMove#CLAIM} of a queued job, or {@link JobMove#TAKE_OVER} of a running
+     * one whose lease ran out). Exactly one of several racing workers wins; the others get empty. The attempt starts
+     * in the fetch stage: one write less per job, and each write is a commit the job waits for.
      */
     public Optional<IngestJob> claim(UUID jobId, String owner, Duration lease) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> {
-            int n = db.update(c, "UPDATE ingest_jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?,"
+            int n = db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.CLAIM)
+                    + ", attempts = attempts + 1, lease_owner = ?,"
                     + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?, next_attempt_at = NULL,"
                     + " stage = ?, progress = CASE WHEN progress > ? THEN progress ELSE ? END, message = 'Fetching source'"
-                    + " WHERE id = ? AND deleted_at IS NULL"
-                    + " AND (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))",
-                    owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(), JobStage.FETCH.progress(),
-                    jobId, now);
+                    + " WHERE id = ? AND ((" + MoveSql.where(JobMove.CLAIM) + ") OR (" + MoveSql.where(JobMove.TAKE_OVER) + "))",
+                    owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(),
+                    JobStage.FETCH.progress(), jobId, now);
             return changedJob(c, n, jobId, JobEvents.UPDATED);
         });
     }
@@ -219,7 +215,7 @@ public final class JobStore {
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
                 + " lease_expires_at = ?, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
-                + " WHERE id = ? AND lease_owner = ? AND status = 'running' AND deleted_at IS NULL",
+                + " WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
                 stage, progress, message, now, now.plus(lease), facts.byteSize(), facts.checksum(), facts.mimeType(),
                 jobId, owner), jobId, JobEvents.UPDATED));
     }
@@ -231,12 +227,13 @@ public final class JobStore {
     public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message,
             SourceFacts facts) throws SQLException {
         Instant now = Dialect.now();
-        return changed(c, db.update(c, "UPDATE ingest_jobs SET status = ?, stage = ?, progress = 1.0, message = ?,"
+        return changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.COMPLETE)
+                + ", stage = ?, progress = 1.0, message = ?,"
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
-                + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.COMPLETED) + " AND deleted_at IS NULL",
-                JobStatus.COMPLETED, JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
+                + " WHERE id = ? AND " + MoveSql.where(JobMove.COMPLETE),
+                JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
                 facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED);
     }
 
@@ -246,17 +243,17 @@ public final class JobStore {
 
     /** Whether this attempt still holds the job: a read, for stages whose write is coalesced. */
     public boolean stillRunning(UUID jobId, String owner) {
-        return db.read(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND lease_owner = ?"
-                + " AND status = 'running' AND deleted_at IS NULL", rs -> rs.getInt(1), jobId, owner).isPresent());
+        return db.read(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
+                rs -> rs.getInt(1), jobId, owner).isPresent());
     }
 
     /** running -> failed; false when the job was cancelled or taken over meanwhile (their status stands). */
     public boolean fail(UUID jobId, String owner, String error, String message) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = ?, error_message = ?, message = ?,"
-                + " completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND lease_owner = ? AND " + from(JobStatus.FAILED),
-                JobStatus.FAILED, error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED));
+        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.FAIL)
+                + ", error_message = ?, message = ?, completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE id = ? AND " + MoveSql.where(JobMove.FAIL),
+                error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED));
     }
 
     /**
@@ -266,17 +263,12 @@ public final class JobStore {
      */
     public List<UUID> recoverable(int graceSeconds, int staleSeconds, int max) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE deleted_at IS NULL AND ("
-                + " (status = 'queued' AND handed_off_at IS NULL AND updated_at < ?)"
-                + " OR (status = 'queued' AND next_attempt_at < ?)"
-                + " OR (status = 'running' AND lease_expires_at < ?)) ORDER BY created_at LIMIT ?",
+        String claimable = MoveSql.where(JobMove.CLAIM);
+        return db.inTransaction(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE"
+                + " (" + claimable + " AND handed_off_at IS NULL AND updated_at < ?)"
+                + " OR (" + claimable + " AND next_attempt_at < ?)"
+                + " OR (" + MoveSql.where(JobMove.TAKE_OVER) + ") ORDER BY created_at LIMIT ?",
                 rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(graceSeconds), now.minusSeconds(staleSeconds), now, max));
-    }
-
-    /** The WHERE condition of a move to {@code target}: the job is in a state the transition table moves from. */
-    private static String from(JobStatus target) {
-        Set<JobStatus> sources = JobStatus.sourcesOf(target);
-        return "status IN (" + sources.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")";
     }
 
     /** The project's newest visible jobs, for stream snapshots. */

@@ -1,6 +1,5 @@
 package routes.messaging;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,16 +13,16 @@ import org.apache.camel.support.service.ServiceSupport;
 public final class EmbeddedBroker extends ServiceSupport {
 
     private final String configResource;
-    private final Path dataDir;
-    private final String host;
-    private final int port;
+    private final Map<String, String> configValues;
     private EmbeddedActiveMQ server;
 
-    public EmbeddedBroker(String configResource, Path dataDir, String host, int port) {
+    /**
+     * @param configValues what broker.xml reads as {@code ${...}} system properties: the journal directory, the
+     *                     acceptor, and the job queues' names and redelivery, from the service's settings
+     */
+    public EmbeddedBroker(String configResource, Map<String, String> configValues) {
         this.configResource = configResource;
-        this.dataDir = dataDir;
-        this.host = host;
-        this.port = port;
+        this.configValues = Map.copyOf(configValues);
     }
 
     /** Clients in this JVM connect in-VM; other instances through the TCP acceptor. */
@@ -36,10 +35,8 @@ public final class EmbeddedBroker extends ServiceSupport {
         // broker.xml takes these as ${...} system properties, so a standalone broker can be given the same file. They
         // are set only while the configuration is read: Camel's properties also see system properties, and a left-over
         // value would win over the settings of the next application in this JVM (tests start several).
-        Map<String, String> values = Map.of("cortex.broker.data-dir", dataDir.toString(), "cortex.broker.host", host,
-                "cortex.broker.port", String.valueOf(port));
         Map<String, String> previous = new HashMap<>();
-        values.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+        configValues.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
         try {
             server = new EmbeddedActiveMQ();
             server.setConfigResourcePath(configResource);

@@ -2,6 +2,7 @@ package routes.processing;
 
 import java.util.ArrayList;
 import java.util.List;
+import routes.document.Chunk;
 
 /**
  * Splits text into chunks of at most {@code size} characters, each starting {@code overlap} characters before the

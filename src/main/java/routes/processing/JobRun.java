@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import routes.job.IngestJob;
+import routes.document.ExtractedDocument;
 import routes.job.JobStore;
+import routes.source.ArchiveUnpacker;
 import routes.source.SourceFetcher;
 import routes.source.Trees;
 import routes.storage.ContentTypes;
@@ -20,7 +22,6 @@ public final class JobRun {
     private boolean checkout;
     private String fileName;
     private String declaredType;
-    private boolean indexed;
     private String mimeType;
     private Long verifiedSize;
     private String verifiedChecksum;
@@ -62,13 +63,12 @@ public final class JobRun {
         return fileName;
     }
 
-    /** Indexed file by file (a directory, repository or archive): its first document is the root. */
-    boolean indexed() {
-        return indexed;
-    }
-
-    void indexed(boolean value) {
-        this.indexed = value;
+    /**
+     * Indexed file by file rather than extracted (a directory, repository or archive; known after detection): its
+     * first document is the root. The worker route chooses the index or the extract stage by it.
+     */
+    public boolean indexable() {
+        return tree || ArchiveUnpacker.isArchive(mimeType);
     }
 
     Long verifiedSize() {

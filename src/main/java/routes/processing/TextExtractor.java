@@ -17,6 +17,7 @@ import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.sax.BodyContentHandler;
 import org.xml.sax.SAXException;
+import routes.failure.PermanentFailure;
 
 /**
  * Text out of a document. Plain-text formats (text, Markdown, CSV, JSON, source code) are decoded as they are, with
@@ -57,7 +58,7 @@ public final class TextExtractor {
 
     public Extraction extract(Path file, String mimeType, String name) {
         if (!canExtract(mimeType)) {
-            throw new PermanentJobError("Unsupported content type for extraction: " + mimeType + " (" + name
+            throw new PermanentFailure("Unsupported content type for extraction: " + mimeType + " (" + name
                     + "); this build extracts " + EXTRACTABLE);
         }
         if (TEXTUAL.contains(mimeType)) {
@@ -77,9 +78,9 @@ public final class TextExtractor {
             if (WriteLimitReachedException.isWriteLimitReached(e)) {
                 throw tooLong(name);
             }
-            throw new PermanentJobError("Cannot extract text from " + name + ": " + e.getMessage());
+            throw new PermanentFailure("Cannot extract text from " + name + ": " + e.getMessage());
         } catch (TikaException e) {
-            throw new PermanentJobError("Cannot extract text from " + name + " (" + mimeType + "): " + e.getMessage());
+            throw new PermanentFailure("Cannot extract text from " + name + " (" + mimeType + "): " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -127,8 +128,8 @@ public final class TextExtractor {
         return name;
     }
 
-    private PermanentJobError tooLong(String name) {
-        return new PermanentJobError("More than " + maxChars + " characters of text in " + name
+    private PermanentFailure tooLong(String name) {
+        return new PermanentFailure("More than " + maxChars + " characters of text in " + name
                 + " (the limit is CORTEX_EXTRACT_MAX_CHARS)");
     }
 

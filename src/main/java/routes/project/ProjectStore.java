@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import routes.api.ApiException;
+import routes.failure.NotFound;
 import routes.db.Database;
 import routes.db.Dialect;
 
@@ -52,7 +52,7 @@ public final class ProjectStore {
     /** The project with this path id, or the 404 every project-scoped route answers for an unknown one. */
     public Project require(String projectId) {
         return Ids.parse(projectId).flatMap(this::find)
-                .orElseThrow(() -> ApiException.notFound("Project not found: " + projectId));
+                .orElseThrow(() -> new NotFound("Project not found: " + projectId));
     }
 
     public UUID defaultSource(Connection c, UUID projectId) throws SQLException {

@@ -16,7 +16,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 
 /**
  * Unpacks a zip or tar(.gz) archive of a tree into a temporary directory, for indexing. Entries that would land
@@ -54,7 +54,7 @@ public final class ArchiveUnpacker {
             int entries = 0;
             for (ArchiveEntry entry; (entry = in.getNextEntry()) != null; ) {
                 if (++entries > maxEntries) {
-                    throw new PermanentJobError("Archive has more than " + maxEntries + " entries");
+                    throw new PermanentFailure("Archive has more than " + maxEntries + " entries");
                 }
                 if (!in.canReadEntryData(entry) || skipped(entry)) {
                     continue;
@@ -72,7 +72,7 @@ public final class ArchiveUnpacker {
             }
         } catch (IOException e) {
             Trees.deleteQuietly(target);
-            throw new PermanentJobError("Cannot read the archive: " + e.getMessage());
+            throw new PermanentFailure("Cannot read the archive: " + e.getMessage());
         } catch (RuntimeException e) {
             Trees.deleteQuietly(target);
             throw e;
@@ -104,7 +104,7 @@ public final class ArchiveUnpacker {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 written += n;
                 if (written > remaining) {
-                    throw new PermanentJobError("Archive unpacks to more than " + maxBytes + " bytes");
+                    throw new PermanentFailure("Archive unpacks to more than " + maxBytes + " bytes");
                 }
                 os.write(buffer, 0, n);
             }

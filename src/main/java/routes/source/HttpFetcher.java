@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 
 /**
  * Downloads an http(s) file source to a temporary file, within the upload size limit and timeouts. Redirects are
@@ -51,7 +51,7 @@ public final class HttpFetcher {
         for (int hop = 0; hop <= maxRedirects; hop++) {
             String refused = guard.refusal(current).orElse(null);
             if (refused != null) {
-                throw new PermanentJobError("Refused to fetch " + current + ": " + refused);
+                throw new PermanentFailure("Refused to fetch " + current + ": " + refused);
             }
             HttpURLConnection connection = open(current);
             try {
@@ -59,19 +59,19 @@ public final class HttpFetcher {
                 if (status >= 300 && status < 400 && status != 304) {
                     String location = connection.getHeaderField("Location");
                     if (location == null) {
-                        throw new PermanentJobError("HTTP " + status + " without a Location from " + current);
+                        throw new PermanentFailure("HTTP " + status + " without a Location from " + current);
                     }
                     current = current.resolve(location.trim());
                     continue;
                 }
                 if (status == 404 || status == 410) {
-                    throw new PermanentJobError("Source not found: " + current + " (HTTP " + status + ")");
+                    throw new PermanentFailure("Source not found: " + current + " (HTTP " + status + ")");
                 }
                 if (status == 408 || status == 429 || status >= 500) {
                     throw new IllegalStateException("HTTP " + status + " from " + current + "; will retry");
                 }
                 if (status < 200 || status >= 300) {
-                    throw new PermanentJobError("Cannot fetch " + current + ": HTTP " + status);
+                    throw new PermanentFailure("Cannot fetch " + current + ": HTTP " + status);
                 }
                 long declared = connection.getContentLengthLong();
                 if (declared > maxBytes) {
@@ -92,7 +92,7 @@ public final class HttpFetcher {
                 connection.disconnect();
             }
         }
-        throw new PermanentJobError("Too many redirects (more than " + maxRedirects + ") from " + url);
+        throw new PermanentFailure("Too many redirects (more than " + maxRedirects + ") from " + url);
     }
 
     private HttpURLConnection open(URI url) {
@@ -105,7 +105,7 @@ public final class HttpFetcher {
             c.setRequestProperty("Accept-Encoding", "identity");
             return c;
         } catch (IOException | IllegalArgumentException e) {
-            throw new PermanentJobError("Cannot fetch " + url + ": " + e.getMessage());
+            throw new PermanentFailure("Cannot fetch " + url + ": " + e.getMessage());
         }
     }
 
@@ -133,8 +133,8 @@ public final class HttpFetcher {
         }
     }
 
-    private PermanentJobError tooLarge(URI url, long bytes) {
-        return new PermanentJobError("Source too large: " + url + " has more than " + maxBytes
+    private PermanentFailure tooLarge(URI url, long bytes) {
+        return new PermanentFailure("Source too large: " + url + " has more than " + maxBytes
                 + " bytes (the limit is CORTEX_STORAGE_MAX_UPLOAD_MB; it sent " + bytes + ")");
     }
 

@@ -12,7 +12,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 
 /**
  * Shallow clones (depth 1, default branch only) of git repositories with JGit, into a temporary directory the caller
@@ -35,28 +35,28 @@ public final class RepositoryCloner {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.startsWith("http")) {
             guard.refusal(uri).ifPresent(reason -> {
-                throw new PermanentJobError("Refused to clone " + url + ": " + reason);
+                throw new PermanentFailure("Refused to clone " + url + ": " + reason);
             });
         }
         Path target = Trees.createTemporary(tempDir, "clone-");
         try (Git git = Git.cloneRepository().setURI(url).setDirectory(target.toFile()).setDepth(1)
                 .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
             if (git.getRepository().resolve("HEAD") == null) {
-                throw new PermanentJobError("The repository " + url + " has no commits");
+                throw new PermanentFailure("The repository " + url + " has no commits");
             }
             return target;
         } catch (InvalidRemoteException e) {
             Trees.deleteQuietly(target);
-            throw new PermanentJobError("Repository not found: " + url);
+            throw new PermanentFailure("Repository not found: " + url);
         } catch (TransportException e) {
             Trees.deleteQuietly(target);
             if (e.getCause() instanceof NoRemoteRepositoryException || String.valueOf(e.getMessage()).contains("not found")) {
-                throw new PermanentJobError("Repository not found: " + url + " (" + e.getMessage() + ")");
+                throw new PermanentFailure("Repository not found: " + url + " (" + e.getMessage() + ")");
             }
             throw new IllegalStateException("Cannot clone " + url + ": " + e.getMessage() + "; will retry", e);
         } catch (GitAPIException | IOException | RuntimeException e) {
             Trees.deleteQuietly(target);
-            if (e instanceof PermanentJobError p) {
+            if (e instanceof PermanentFailure p) {
                 throw p;
             }
             throw new IllegalStateException("Cannot clone " + url + ": " + e.getMessage(), e);

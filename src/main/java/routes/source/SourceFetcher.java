@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.util.FS;
-import routes.job.IngestJob;
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 import routes.storage.ObjectStore;
 
 /**
@@ -37,43 +36,44 @@ public final class SourceFetcher {
     }
 
     /** How the fetch stage describes its work to someone watching the job. */
-    public static String describe(IngestJob job) {
-        return switch (SourceKind.of(job.sourceUri())) {
-            case HTTP -> "Downloading " + job.sourceUri();
-            case GIT -> "Cloning " + SourceKind.gitUrl(job.sourceUri());
-            case OBJECT -> "Downloading " + job.sourceUri();
-            default -> "Reading " + job.sourceUri();
+    public static String describe(String uri) {
+        return switch (SourceKind.of(uri)) {
+            case HTTP, OBJECT -> "Downloading " + uri;
+            case GIT -> "Cloning " + SourceKind.gitUrl(uri);
+            default -> "Reading " + uri;
         };
     }
 
-    public Fetched fetch(IngestJob job, Path tempDir) {
-        String uri = job.sourceUri();
+    /**
+     * Fetches the source a job names by {@code uri}; {@code fileName} is the name the job gave it (null: the name
+     * the source itself has). Downloads and clones go into {@code tempDir}.
+     */
+    public Fetched fetch(String uri, String fileName, Path tempDir) {
         if (storage.holds(uri)) {
             ObjectStore.LocalCopy copy = storage.fetch(uri, tempDir);
-            return new Fetched(copy.path(), false, false, job.originalFilename(), copy.temporary(), null);
+            return new Fetched(copy.path(), false, false, fileName, copy.temporary(), null);
         }
         return switch (SourceKind.of(uri)) {
             case HTTP -> {
                 HttpFetcher.Download download = http.download(uri, tempDir);
                 yield new Fetched(download.file(), false, false,
-                        job.originalFilename() != null ? job.originalFilename() : download.fileName(), true,
+                        fileName != null ? fileName : download.fileName(), true,
                         download.contentType());
             }
-            case GIT -> new Fetched(cloner.cloneInto(SourceKind.gitUrl(uri), tempDir), true, true, job.originalFilename(), true, null);
-            case LOCAL -> local(job, tempDir);
-            default -> throw new PermanentJobError("Unsupported source: " + uri);
+            case GIT -> new Fetched(cloner.cloneInto(SourceKind.gitUrl(uri), tempDir), true, true, fileName, true, null);
+            case LOCAL -> local(uri, fileName, tempDir);
+            default -> throw new PermanentFailure("Unsupported source: " + uri);
         };
     }
 
-    private Fetched local(IngestJob job, Path tempDir) {
-        String uri = job.sourceUri();
+    private Fetched local(String uri, String fileName, Path tempDir) {
         Path path = uri.startsWith("/") ? Path.of(uri) : Path.of(URI.create(uri));
         if (!Files.exists(path)) {
-            throw new PermanentJobError("Source not found: " + uri);
+            throw new PermanentFailure("Source not found: " + uri);
         }
         if (RepositoryCache.FileKey.isGitRepository(path.resolve(".git").toFile(), FS.DETECTED)) {
-            return new Fetched(cloner.cloneInto(path.toUri().toString(), tempDir), true, true, job.originalFilename(), true, null);
+            return new Fetched(cloner.cloneInto(path.toUri().toString(), tempDir), true, true, fileName, true, null);
         }
-        return new Fetched(path, Files.isDirectory(path), false, job.originalFilename(), false, null);
+        return new Fetched(path, Files.isDirectory(path), false, fileName, false, null);
     }
 }

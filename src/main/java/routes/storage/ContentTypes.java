@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
 
 /** The allow-list of content types, and the normalisation of what clients declare. */
 public final class ContentTypes {
@@ -55,7 +55,7 @@ public final class ContentTypes {
     public String accept(String declared, String fileName) {
         String type = normalize(declared);
         if (type == null || OCTET_STREAM.equals(type)) {
-            type = fromName(fileName).orElseThrow(() -> ApiException.badRequest(
+            type = fromName(fileName).orElseThrow(() -> new InvalidRequest(
                     "Cannot tell the content type of '" + fileName + "': declare it (allowed: " + String.join(", ", allowed) + ")"));
         }
         return allowed(type);
@@ -78,7 +78,7 @@ public final class ContentTypes {
         type = canonical(type);
         allowed(type);
         if (!agree(type, found)) {
-            throw ApiException.badRequest("Content does not match its declared type: declared " + type
+            throw new InvalidRequest("Content does not match its declared type: declared " + type
                     + ", but the bytes are " + found);
         }
         return type;
@@ -128,7 +128,7 @@ public final class ContentTypes {
 
     private String allowed(String type) {
         if (!isAllowed(type)) {
-            throw ApiException.badRequest("Unsupported content type: " + type + " (allowed: " + String.join(", ", allowed) + ")");
+            throw new InvalidRequest("Unsupported content type: " + type + " (allowed: " + String.join(", ", allowed) + ")");
         }
         return type;
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 
 /** The local storage backend: objects are files under one directory, keyed like S3 objects. */
 public final class LocalStorage implements ObjectStore {
@@ -78,7 +78,7 @@ public final class LocalStorage implements ObjectStore {
     public LocalCopy fetch(String sourceUri, Path tempDir) {
         Path file = Path.of(java.net.URI.create(sourceUri));
         if (!Files.isRegularFile(file)) {
-            throw new PermanentJobError("Source not found: " + sourceUri);
+            throw new PermanentFailure("Source not found: " + sourceUri);
         }
         return new LocalCopy(file, false);
     }

@@ -1,5 +1,6 @@
 package routes.storage;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /** Object keys: {@code <prefix>/<project_id>/<job_id>/<sanitized file name>}. */
@@ -13,6 +14,24 @@ public final class ObjectKeys {
     public static String key(String prefix, UUID projectId, UUID jobId, String fileName) {
         String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
         return (p.isEmpty() ? "" : p + "/") + projectId + "/" + jobId + "/" + sanitize(fileName);
+    }
+
+    /** The project whose folder a key is in ({@code <prefix>/<project_id>/...}); empty when it is in none. */
+    public static Optional<UUID> projectOf(String prefix, String key) {
+        String underPrefix = prefix.isEmpty() ? key
+                : key.startsWith(prefix + "/") ? key.substring(prefix.length() + 1) : null;
+        if (underPrefix == null) {
+            return Optional.empty();
+        }
+        String segment = underPrefix.split("/", 2)[0];
+        if (segment.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(segment));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 
 /**
  * The S3 storage backend (AWS, MinIO or any S3-compatible store; path-style addressing when an endpoint is set).
@@ -163,7 +163,7 @@ public final class S3Storage implements ObjectStore {
             s3.getObject(b -> b.bucket(uri.getHost()).key(key), ResponseTransformer.toFile(target));
             return new LocalCopy(target, true);
         } catch (NoSuchKeyException e) {
-            throw new PermanentJobError("Source not found: " + sourceUri);
+            throw new PermanentFailure("Source not found: " + sourceUri);
         } catch (RuntimeException e) {
             try {
                 Files.deleteIfExists(target);

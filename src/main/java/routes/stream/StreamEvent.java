@@ -17,7 +17,7 @@ public record StreamEvent(UUID projectId, UUID jobId, long seq, String type, Str
 
     /** The last event of a job's life: after it, a per-job event stream has nothing more to say. */
     public boolean terminal() {
-        return type.equals(routes.job.JobEvents.DELETED) || status.equals("completed") || status.equals("failed")
-                || status.equals("cancelled");
+        return type.equals(routes.job.JobEvents.DELETED)
+                || routes.job.JobStatus.parse(status).map(routes.job.JobStatus::isTerminal).orElse(false);
     }
 }

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import routes.document.Chunk;
+import routes.document.DocumentStore;
+import routes.document.ExtractedDocument;
 import routes.support.ApiClient.Reply;
 import routes.support.FileServer;
 import routes.support.SampleDocuments;
@@ -295,7 +298,7 @@ class ProcessingChainTest {
         assertThat(app.get(jobs() + "/" + jobId).json().get("attempts").asInt()).isEqualTo(1);
 
         // an attempt that does store (a take-over after a lost lease) replaces what the earlier one stored
-        var db = app.bean("jobStore", routes.job.JobStore.class).database();
+        var db = app.bean("database", routes.db.Database.class);
         DocumentStore store = new DocumentStore(db);
         List<ExtractedDocument> second = List.of(new ExtractedDocument(".", "plain", "inode/directory", 0L, null, "", List.of()),
                 new ExtractedDocument("README.md", "Again", "text/markdown", 5L, null, "again",

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import routes.failure.PermanentFailure;
 import org.junit.jupiter.api.io.TempDir;
 import routes.storage.ContentTypes;
 import routes.storage.TypeDetector;
@@ -87,10 +88,10 @@ class TextExtractorTest {
     void aDocumentOverTheLimitIsRefusedNotCut() throws Exception {
         Path file = Files.writeString(dir.resolve("big.txt"), "x".repeat(2000));
         assertThatThrownBy(() -> new TextExtractor(1000).extract(file, "text/plain", "big.txt"))
-                .isInstanceOf(PermanentJobError.class).hasMessageContaining("More than 1000 characters");
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("More than 1000 characters");
         Path html = Files.writeString(dir.resolve("big.html"), "<p>" + "y".repeat(2000) + "</p>");
         assertThatThrownBy(() -> new TextExtractor(1000).extract(html, "text/html", "big.html"))
-                .isInstanceOf(PermanentJobError.class).hasMessageContaining("More than 1000 characters");
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("More than 1000 characters");
     }
 
     @Test
@@ -99,7 +100,7 @@ class TextExtractorTest {
         Path file = Files.write(dir.resolve("tool"), elf);
         String type = ContentTypes.canonical(detector.detect(file, "tool"));
         assertThat(extractor.canExtract(type)).isFalse();
-        assertThatThrownBy(() -> extractor.extract(file, type, "tool")).isInstanceOf(PermanentJobError.class)
+        assertThatThrownBy(() -> extractor.extract(file, type, "tool")).isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("Unsupported content type");
     }
 }

@@ -10,7 +10,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import routes.processing.PermanentJobError;
+import routes.failure.PermanentFailure;
 
 class ArchiveUnpackerTest {
 
@@ -48,10 +48,10 @@ class ArchiveUnpackerTest {
     void sizeAndEntryLimitsHoldAndLeaveNothing() throws Exception {
         Path big = zip("a.txt", "x".repeat(5000));
         assertThatThrownBy(() -> new ArchiveUnpacker(1000, 100).unpack(big, "application/zip", dir.resolve("t1")))
-                .isInstanceOf(PermanentJobError.class).hasMessageContaining("more than 1000 bytes");
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("more than 1000 bytes");
         Path many = zip("1.txt", "a", "2.txt", "b", "3.txt", "c");
         assertThatThrownBy(() -> new ArchiveUnpacker(1000, 2).unpack(many, "application/zip", dir.resolve("t2")))
-                .isInstanceOf(PermanentJobError.class).hasMessageContaining("more than 2 entries");
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("more than 2 entries");
         try (var left = Files.list(dir.resolve("t1"))) {
             assertThat(left).isEmpty();
         }

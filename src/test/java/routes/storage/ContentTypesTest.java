@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
 
 class ContentTypesTest {
 
@@ -22,7 +22,7 @@ class ContentTypesTest {
     void octetStreamOrNothingTakesTheTypeOfTheName() {
         assertThat(types.accept("application/octet-stream", "notes.MD")).isEqualTo("text/markdown");
         assertThat(types.accept(null, "a.txt")).isEqualTo("text/plain");
-        assertThatThrownBy(() -> types.accept(null, "noextension")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> types.accept(null, "noextension")).isInstanceOf(InvalidRequest.class)
                 .hasMessageStartingWith("Cannot tell the content type");
     }
 

@@ -37,7 +37,7 @@ public final class TestApp extends ApiClient implements AutoCloseable {
         props.put("cortex.broker.data-dir", dataDir.resolve("artemis").toString());
         props.put("cortex.broker.port", String.valueOf(freePort()));
         props.putAll(overrides);
-        Main main = new Main(CortexIngest.class);
+        Main main = CortexIngest.application();
         props.forEach(main::addOverrideProperty);
         try {
             main.start();

@@ -1,4 +1,4 @@
-package routes.storage;
+package routes.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
 
 /**
  * A streaming multipart/form-data parser: fed the request body chunk by chunk, it reports each part's headers and
@@ -48,11 +48,11 @@ public final class MultipartParser {
     public static String boundary(String contentType) {
         Matcher m = contentType == null ? null : BOUNDARY.matcher(contentType);
         if (m == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || !m.find()) {
-            throw ApiException.badRequest("Upload must be multipart/form-data with a boundary and a file part named 'file'");
+            throw new InvalidRequest("Upload must be multipart/form-data with a boundary and a file part named 'file'");
         }
         String b = m.group(1) != null ? m.group(1) : m.group(2);
         if (b.isEmpty() || b.length() > 70) {
-            throw ApiException.badRequest("Invalid multipart boundary");
+            throw new InvalidRequest("Invalid multipart boundary");
         }
         return b;
     }
@@ -87,7 +87,7 @@ public final class MultipartParser {
     /** The body ended: it must have ended with the closing delimiter. */
     public void finish() {
         if (state != State.DONE) {
-            throw ApiException.badRequest("Malformed multipart body: it ends before its closing boundary");
+            throw new InvalidRequest("Malformed multipart body: it ends before its closing boundary");
         }
     }
 
@@ -128,13 +128,13 @@ public final class MultipartParser {
                     state = State.HEADERS;
                     return pos + 2;
                 }
-                throw ApiException.badRequest("Malformed multipart body: unexpected bytes after a boundary");
+                throw new InvalidRequest("Malformed multipart body: unexpected bytes after a boundary");
             }
             case HEADERS -> {
                 int end = indexOf(buf, HEADER_END, pos);
                 if (end < 0) {
                     if (buf.length - pos > MAX_HEADER_BYTES) {
-                        throw ApiException.badRequest("Malformed multipart body: part headers too long");
+                        throw new InvalidRequest("Malformed multipart body: part headers too long");
                     }
                     return -1;
                 }

@@ -1,9 +1,9 @@
-package routes.processing;
+package routes.document;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
 
 /** The opaque {@code nextCursor} of a chunk listing: the ordinal of the last chunk of a page. */
 public final class ChunkCursor {
@@ -34,7 +34,7 @@ public final class ChunkCursor {
             }
             return ordinal;
         } catch (RuntimeException e) {
-            throw ApiException.badRequest("Invalid cursor: pass the nextCursor of a previous page unchanged");
+            throw new InvalidRequest("Invalid cursor: pass the nextCursor of a previous page unchanged");
         }
     }
 }

@@ -1,4 +1,4 @@
-package routes.project;
+package routes.api;
 
 import java.util.List;
 import java.util.Map;
@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
-import routes.api.ApiException;
-import routes.api.Json;
+import routes.failure.InvalidRequest;
+import routes.project.Project;
+import routes.project.ProjectStore;
 
 /** The /api/projects routes: validation and answers; the routes only wire them to HTTP. */
 public final class ProjectApi {
@@ -27,11 +28,11 @@ public final class ProjectApi {
         JsonNode request = Json.object(mapper, contentType, body);
         String name = Json.text(request, "name");
         if (name == null || name.isBlank()) {
-            throw ApiException.badRequest("Field 'name' is required");
+            throw new InvalidRequest("Field 'name' is required");
         }
         name = name.strip();
         if (name.length() > MAX_NAME) {
-            throw ApiException.badRequest("Field 'name' must be at most " + MAX_NAME + " characters");
+            throw new InvalidRequest("Field 'name' must be at most " + MAX_NAME + " characters");
         }
         return projects.create(name, Json.text(request, "description"));
     }

@@ -1,4 +1,4 @@
-package routes.storage;
+package routes.api;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import io.vertx.core.http.HttpServerRequest;
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
+import routes.storage.ReceivedFile;
+import routes.storage.Sha256;
 
 /**
  * Streams the {@code file} part of a multipart request into a temporary file, hashing and counting bytes as they
@@ -84,7 +86,7 @@ public final class MultipartReceiver {
         }
         if (reception.file == null) {
             reception.discard();
-            throw ApiException.badRequest("Missing file part: send the file as multipart field 'file'");
+            throw new InvalidRequest("Missing file part: send the file as multipart field 'file'");
         }
         try {
             sync(reception.file);
@@ -109,8 +111,8 @@ public final class MultipartReceiver {
         }
     }
 
-    private ApiException tooLarge() {
-        return ApiException.badRequest("File too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB (" + maxBytes + " bytes)");
+    private InvalidRequest tooLarge() {
+        return new InvalidRequest("File too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB (" + maxBytes + " bytes)");
     }
 
     private static long parseLong(String value) {
@@ -181,7 +183,7 @@ public final class MultipartReceiver {
                 }
                 case CHECKSUM -> {
                     if (checksum.size() + length > MAX_FIELD) {
-                        throw ApiException.badRequest("Field 'checksum' is too long");
+                        throw new InvalidRequest("Field 'checksum' is too long");
                     }
                     checksum.write(bytes, offset, length);
                 }

@@ -1,4 +1,4 @@
-package routes.job;
+package routes.source;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import routes.api.ApiException;
-import routes.project.Ids;
-import routes.source.AddressGuard;
-import routes.source.SourceKind;
+import routes.failure.InvalidRequest;
+import routes.storage.ObjectKeys;
 import routes.storage.ObjectStore;
 
 /**
@@ -64,7 +62,7 @@ public final class SourcePolicy {
         if (sourcePath != null && !sourcePath.isBlank()) {
             return resolvePath(projectId, sourcePath.trim());
         }
-        throw ApiException.badRequest("Either source_uri or source_path is required");
+        throw new InvalidRequest("Either source_uri or source_path is required");
     }
 
     public Source resolveUri(UUID projectId, String sourceUri) {
@@ -78,35 +76,35 @@ public final class SourcePolicy {
             case OBJECT -> object(projectId, uri, sourceUri);
             case HTTP -> new Source(remote(uri, sourceUri), null, lastSegment(uri, "index.html"), false);
             case GIT -> repository(projectId, sourceUri);
-            case UNSUPPORTED -> throw ApiException.badRequest("Unsupported source: " + sourceUri + " (accepted: " + ACCEPTED + ")");
+            case UNSUPPORTED -> throw new InvalidRequest("Unsupported source: " + sourceUri + " (accepted: " + ACCEPTED + ")");
         };
     }
 
     public Source resolvePath(UUID projectId, String raw) {
         Path path = Path.of(raw);
         if (!path.isAbsolute()) {
-            throw ApiException.badRequest("Source path must be absolute: " + raw);
+            throw new InvalidRequest("Source path must be absolute: " + raw);
         }
         for (Path part : path) {
             if (part.toString().equals("..")) {
-                throw ApiException.badRequest("Source path must not contain '..': " + raw);
+                throw new InvalidRequest("Source path must not contain '..': " + raw);
             }
         }
         Path real;
         try {
             real = path.toRealPath();
         } catch (IOException e) {
-            throw ApiException.badRequest("Source not found: " + raw);
+            throw new InvalidRequest("Source not found: " + raw);
         }
         List<Path> allowed = new ArrayList<>(roots);
         allowed.add(storageRoot.resolve(projectId.toString()));
         if (allowed.stream().noneMatch(real::startsWith)) {
-            throw ApiException.badRequest("Source is outside the allowed roots: " + raw
+            throw new InvalidRequest("Source is outside the allowed roots: " + raw
                     + " (allowed: " + allowed + "; set CORTEX_LOCAL_SOURCE_ROOTS)");
         }
         boolean directory = Files.isDirectory(real);
         if (!directory && !Files.isRegularFile(real)) {
-            throw ApiException.badRequest("Source is neither a file nor a directory: " + raw);
+            throw new InvalidRequest("Source is neither a file nor a directory: " + raw);
         }
         Path name = real.getFileName();
         return new Source(real.toUri().toString(), real, name == null ? "/" : name.toString(), directory);
@@ -119,7 +117,7 @@ public final class SourcePolicy {
         if ("file".equalsIgnoreCase(git.getScheme())) {
             Source local = resolvePath(projectId, localPath(git, sourceUri));
             if (!local.tree()) {
-                throw ApiException.badRequest("A git+file:// repository must be a directory: " + sourceUri);
+                throw new InvalidRequest("A git+file:// repository must be a directory: " + sourceUri);
             }
             return new Source("git+" + local.uri(), local.path(), local.fileName(), true);
         }
@@ -129,35 +127,33 @@ public final class SourcePolicy {
 
     private Source object(UUID projectId, URI uri, String sourceUri) {
         if (!storage.holds(sourceUri)) {
-            throw ApiException.badRequest("s3:// sources must be objects of this service's storage bucket"
+            throw new InvalidRequest("s3:// sources must be objects of this service's storage bucket"
                     + " (CORTEX_STORAGE_BACKEND=s3, CORTEX_STORAGE_BUCKET): " + sourceUri);
         }
         String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
         // Uploads live under <prefix>/<project_id>/: another project's folder is not this project's to read.
-        String underPrefix = storagePrefix.isEmpty() ? key
-                : key.startsWith(storagePrefix + "/") ? key.substring(storagePrefix.length() + 1) : null;
-        if (underPrefix != null && Ids.parse(underPrefix.split("/", 2)[0]).filter(id -> !id.equals(projectId)).isPresent()) {
-            throw ApiException.badRequest("Source belongs to another project: " + sourceUri);
+        if (ObjectKeys.projectOf(storagePrefix, key).filter(id -> !id.equals(projectId)).isPresent()) {
+            throw new InvalidRequest("Source belongs to another project: " + sourceUri);
         }
         if (key.isEmpty() || key.endsWith("/") || !storage.exists(sourceUri)) {
-            throw ApiException.badRequest("Source not found: " + sourceUri);
+            throw new InvalidRequest("Source not found: " + sourceUri);
         }
         return new Source(sourceUri, null, lastSegment(uri, "object"), false);
     }
 
     private String remote(URI uri, String original) {
         guard.refusal(uri).ifPresent(reason -> {
-            throw ApiException.badRequest("Source refused: " + reason);
+            throw new InvalidRequest("Source refused: " + reason);
         });
         return original;
     }
 
     private static String localPath(URI uri, String original) {
         if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
-            throw ApiException.badRequest("Invalid file URI: " + original + " (use file:///absolute/path; a host part is not a directory)");
+            throw new InvalidRequest("Invalid file URI: " + original + " (use file:///absolute/path; a host part is not a directory)");
         }
         if (uri.getPath() == null || uri.getPath().isEmpty()) {
-            throw ApiException.badRequest("Invalid file URI: " + original + " (use file:///absolute/path)");
+            throw new InvalidRequest("Invalid file URI: " + original + " (use file:///absolute/path)");
         }
         return uri.getPath();
     }
@@ -166,7 +162,7 @@ public final class SourcePolicy {
         try {
             return new URI(value);
         } catch (URISyntaxException e) {
-            throw ApiException.badRequest("Invalid source_uri: " + e.getMessage());
+            throw new InvalidRequest("Invalid source_uri: " + e.getMessage());
         }
     }
 

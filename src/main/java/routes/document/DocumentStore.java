@@ -1,4 +1,4 @@
-package routes.processing;
+package routes.document;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,11 +1,11 @@
-package routes.job;
+package routes.api;
 
 import java.util.UUID;
 
 import org.apache.camel.Header;
-import routes.api.ApiException;
-import routes.processing.ChunkCursor;
-import routes.processing.DocumentStore;
+import routes.failure.NotFound;
+import routes.document.ChunkCursor;
+import routes.document.DocumentStore;
 import routes.project.Ids;
 import routes.project.Project;
 import routes.project.ProjectStore;
@@ -30,7 +30,7 @@ public final class DocumentApi {
         return documents.chunks(project.id(), id, after, pageSize).orElseThrow(() -> notFound(documentId));
     }
 
-    private static ApiException notFound(String documentId) {
-        return ApiException.notFound("Document not found: " + documentId);
+    private static NotFound notFound(String documentId) {
+        return new NotFound("Document not found: " + documentId);
     }
 }

@@ -1,4 +1,4 @@
-package routes.storage;
+package routes.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import routes.api.ApiException;
+import routes.failure.InvalidRequest;
 
 class MultipartParserTest {
 
@@ -84,14 +84,14 @@ class MultipartParserTest {
     @Test
     void truncatedBodyIsRefused() {
         byte[] body = BODY.substring(0, BODY.length() - 9).getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> parse(List.of(body))).isInstanceOf(ApiException.class).hasMessageContaining("closing boundary");
+        assertThatThrownBy(() -> parse(List.of(body))).isInstanceOf(InvalidRequest.class).hasMessageContaining("closing boundary");
     }
 
     @Test
     void readsTheBoundaryFromTheContentType() {
         assertThat(MultipartParser.boundary("multipart/form-data; boundary=abc")).isEqualTo("abc");
         assertThat(MultipartParser.boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b\"")).isEqualTo("a b");
-        assertThatThrownBy(() -> MultipartParser.boundary("application/json")).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> MultipartParser.boundary("multipart/form-data")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> MultipartParser.boundary("application/json")).isInstanceOf(InvalidRequest.class);
+        assertThatThrownBy(() -> MultipartParser.boundary("multipart/form-data")).isInstanceOf(InvalidRequest.class);
     }
 }

@@ -1,4 +1,4 @@
-package routes.job;
+package routes.api;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -13,17 +13,27 @@ import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import routes.api.ApiException;
-import routes.api.Json;
+import routes.failure.InvalidRequest;
+import routes.failure.NotFound;
 import routes.db.DatabaseException;
-import routes.processing.DocumentStore;
+import routes.document.DocumentStore;
 import routes.project.Ids;
 import routes.project.Project;
 import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
-import routes.storage.MultipartReceiver;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
+import routes.job.CreatedJob;
+import routes.job.IdempotencyKeys;
+import routes.job.IngestJob;
+import routes.job.JobCursor;
+import routes.job.JobFilter;
+import routes.job.JobIntake;
+import routes.job.JobPage;
+import routes.job.JobStage;
+import routes.job.JobStatus;
+import routes.job.JobStore;
+import routes.source.SourcePolicy;
 
 /** The ingest routes of a project: request validation and answers. Routes wire these methods to HTTP. */
 public final class JobApi {
@@ -71,13 +81,13 @@ public final class JobApi {
             @Header("stage") String stage, @Header("source_id") String sourceId, @Header("limit") String limit,
             @Header("cursor") String cursor) {
         Project project = projects.require(projectId);
-        JobStatus statusFilter = blank(status) ? null : JobStatus.parse(status).orElseThrow(() -> ApiException.badRequest(
+        JobStatus statusFilter = blank(status) ? null : JobStatus.parse(status).orElseThrow(() -> new InvalidRequest(
                 "Unknown status: " + status + " (one of queued, running, completed, failed, cancelled)"));
-        JobStage stageFilter = blank(stage) ? null : JobStage.parse(stage).orElseThrow(() -> ApiException.badRequest(
+        JobStage stageFilter = blank(stage) ? null : JobStage.parse(stage).orElseThrow(() -> new InvalidRequest(
                 "Unknown stage: " + stage + " (one of initial, fetch, verify, detect, extract, index, chunk, store, done)"));
         UUID sourceFilter = null;
         if (!blank(sourceId)) {
-            sourceFilter = Ids.parse(sourceId).orElseThrow(() -> ApiException.badRequest("Invalid source_id: " + sourceId));
+            sourceFilter = Ids.parse(sourceId).orElseThrow(() -> new InvalidRequest("Invalid source_id: " + sourceId));
         }
         JobCursor after = blank(cursor) ? null : JobCursor.decode(cursor);
         return jobs.list(new JobFilter(project.id(), statusFilter, stageFilter, sourceFilter, after, limit(limit)));
@@ -124,7 +134,7 @@ public final class JobApi {
         Project project = projects.require(projectId);
         JobStore.Transition result = jobs.cancel(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
         if (!result.moved()) {
-            throw ApiException.badRequest("Job cannot be cancelled. Current status: " + result.job().status());
+            throw new InvalidRequest("Job cannot be cancelled. Current status: " + result.job().status());
         }
         return result.job();
     }
@@ -133,7 +143,7 @@ public final class JobApi {
         Project project = projects.require(projectId);
         IngestJob before = jobs.softDelete(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
         if (before.status() == JobStatus.RUNNING) {
-            throw ApiException.badRequest("Cancel the job first: it is running");
+            throw new InvalidRequest("Cancel the job first: it is running");
         }
     }
 
@@ -173,28 +183,28 @@ public final class JobApi {
         if ("text".equals(type)) {
             String content = Json.text(request, "content");
             if (content == null || content.isBlank()) {
-                throw ApiException.badRequest("content required for text source_type");
+                throw new InvalidRequest("content required for text source_type");
             }
             String sourceId = Json.text(request, "source_id");
             UUID source = sourceId == null ? null
-                    : Ids.parse(sourceId).orElseThrow(() -> ApiException.badRequest("Unknown source_id for this project: " + sourceId));
+                    : Ids.parse(sourceId).orElseThrow(() -> new InvalidRequest("Unknown source_id for this project: " + sourceId));
             return intake.fromText(project.id(), content, source, key);
         }
         if ("repository".equals(type)) {
             String repoPath = Json.text(request, "repo_path");
             String repoUrl = Json.text(request, "repo_url");
             if (blank(repoPath) && blank(repoUrl)) {
-                throw ApiException.badRequest("repo_path or repo_url required for repository ingestion");
+                throw new InvalidRequest("repo_path or repo_url required for repository ingestion");
             }
             SourcePolicy.Source source = sources.resolve(project.id(), blank(repoPath) ? repoUrl : null, repoPath);
             if (!source.tree()) {
-                throw ApiException.badRequest("Repository must be a directory or a git repository URL: "
+                throw new InvalidRequest("Repository must be a directory or a git repository URL: "
                         + (blank(repoPath) ? repoUrl : repoPath));
             }
             return intake.create(new JobIntake.NewJob(project.id(), null, localPath(source),
                     source.uri(), source.fileName(), null, null, null), key);
         }
-        throw ApiException.badRequest("Unsupported source_type: " + type);
+        throw new InvalidRequest("Unsupported source_type: " + type);
     }
 
     /**
@@ -232,8 +242,8 @@ public final class JobApi {
         return Ids.parse(jobId).orElseThrow(() -> jobNotFound(jobId));
     }
 
-    static ApiException jobNotFound(String jobId) {
-        return ApiException.notFound("Job not found: " + jobId);
+    static NotFound jobNotFound(String jobId) {
+        return new NotFound("Job not found: " + jobId);
     }
 
     static int limit(String value) {
@@ -248,7 +258,7 @@ public final class JobApi {
         } catch (NumberFormatException e) {
             // answered below, like any other out-of-range value
         }
-        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ": " + value);
+        throw new InvalidRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ": " + value);
     }
 
     private static Long longField(JsonNode request, String name) {
@@ -257,7 +267,7 @@ public final class JobApi {
             return null;
         }
         if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
-            throw ApiException.badRequest("Field '" + name + "' must be a non-negative whole number");
+            throw new InvalidRequest("Field '" + name + "' must be a non-negative whole number");
         }
         return v.asLong();
     }

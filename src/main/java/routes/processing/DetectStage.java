@@ -1,0 +1,42 @@
+package routes.processing;
+
+import routes.failure.PermanentFailure;
+import routes.job.JobStage;
+import routes.source.ArchiveUnpacker;
+import routes.storage.ContentTypes;
+import routes.storage.TypeDetector;
+
+/**
+ * Stage detect: a tree is indexed; a file is taken as the type validated at upload, else the type Tika finds in its
+ * bytes and name. An archive is indexed like a tree; anything else must be a type this build extracts.
+ */
+public final class DetectStage {
+
+    /** The type recorded for a tree's root document. */
+    static final String DIRECTORY_TYPE = "inode/directory";
+
+    private final StageProgress progress;
+    private final TypeDetector detector;
+    private final TextExtractor extractor;
+
+    public DetectStage(StageProgress progress, TypeDetector detector, TextExtractor extractor) {
+        this.progress = progress;
+        this.detector = detector;
+        this.extractor = extractor;
+    }
+
+    public JobRun detect(JobRun run) {
+        progress.enter(run, JobStage.DETECT, "Detecting type");
+        if (run.tree()) {
+            run.detected(DIRECTORY_TYPE);
+            return run;
+        }
+        String type = ContentTypes.reconcile(run.declaredType(), detector.detect(run.source(), run.fileName()),
+                run.fileName());
+        if (!ArchiveUnpacker.isArchive(type) && !extractor.canExtract(type)) {
+            throw new PermanentFailure("Unsupported content type for extraction: " + type + " (" + run.fileName() + ")");
+        }
+        run.detected(type);
+        return run;
+    }
+}

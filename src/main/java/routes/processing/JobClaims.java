@@ -1,0 +1,58 @@
+package routes.processing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import routes.job.JobStore;
+import routes.project.Ids;
+
+/**
+ * Which attempts this process runs. A job is claimed for one attempt with a conditional update (only one of several
+ * racing workers wins); while the attempt runs, the lease renewal route extends its lease, so that no other worker
+ * takes it over; when the attempt ends, however it ends, it is released.
+ */
+public final class JobClaims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobClaims.class);
+
+    private final JobStore jobs;
+    private final Duration lease;
+    /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
+    private final Map<UUID, String> active = new ConcurrentHashMap<>();
+
+    public JobClaims(JobStore jobs, Duration lease) {
+        this.jobs = jobs;
+        this.lease = lease;
+    }
+
+    /** Claims the job for one attempt; null when it is not ours to run (finished, cancelled, deleted, taken). */
+    public JobRun claim(String jobId) {
+        Optional<UUID> id = Ids.parse(jobId);
+        if (id.isEmpty()) {
+            LOG.warn("Dropping a hand-off without a valid job id: {}", jobId);
+            return null;
+        }
+        String attempt = UUID.randomUUID().toString();
+        JobRun run = jobs.claim(id.get(), attempt, lease).map(job -> new JobRun(job, attempt)).orElse(null);
+        if (run != null) {
+            active.put(run.job().id(), attempt);
+        }
+        return run;
+    }
+
+    /** The attempt is over, whatever its outcome: its lease is no longer renewed, its temporary files are removed. */
+    public void release(JobRun run) {
+        active.remove(run.job().id(), run.attempt());
+        run.deleteTemporaryFiles();
+    }
+
+    /** Extends the leases of this process's running attempts, so that no other worker takes them over. */
+    public void renewLeases() {
+        jobs.renewLeases(Map.copyOf(active), lease);
+    }
+}

@@ -1,0 +1,67 @@
+package routes.processing;
+
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import routes.db.Dialect;
+import routes.failure.PermanentFailure;
+import routes.job.JobStore;
+
+/**
+ * How an attempt that did not complete ends: stopped (the job is no longer ours: its status stands), failed for good
+ * (a permanent error, or the last attempt), or queued again for a retry after a backoff.
+ */
+public final class JobOutcome {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobOutcome.class);
+
+    private final JobStore jobs;
+
+    public JobOutcome(JobStore jobs) {
+        this.jobs = jobs;
+    }
+
+    /**
+     * After a transient error: the job waits queued for its next attempt, or, after the last one, fails. The policy
+     * (retries after the first attempt, backoff, its cap) comes from the route, where operators tune it.
+     */
+    public RetryDecision retryOrFail(JobRun run, Exception error, int maxRetries, long backoffSeconds,
+            long backoffMaxSeconds) {
+        int attempt = run.job().attempts();
+        String jobId = run.job().id().toString();
+        if (attempt > maxRetries) {
+            failed(run, error);
+            return new RetryDecision(jobId, false, 0, 0);
+        }
+        long delay = RetryDecision.backoffSeconds(attempt, backoffSeconds, backoffMaxSeconds) * 1000;
+        Instant at = Dialect.now().plusMillis(delay);
+        String reason = reason(error);
+        LOG.info("Job {} attempt {} failed, retry {} of {} at {}: {}", jobId, attempt, attempt, maxRetries, at, reason);
+        if (!jobs.requeue(run.job().id(), run.attempt(), reason,
+                "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason, at)) {
+            throw new JobStopped("job " + jobId + " was cancelled or taken over before its retry was scheduled");
+        }
+        return new RetryDecision(jobId, true, delay, at.toEpochMilli());
+    }
+
+    /** The job fails for good, at the stage it had reached; a cancel or take-over that came first stands. */
+    public void failed(JobRun run, Exception error) {
+        String reason = reason(error);
+        if (error instanceof PermanentFailure) {
+            LOG.info("Job {} failed: {}", run.job().id(), reason);
+        } else {
+            LOG.warn("Job {} failed", run.job().id(), error);
+        }
+        String stage = jobs.findAny(run.job().id()).map(j -> j.stage().toString()).orElse("unknown");
+        jobs.fail(run.job().id(), run.attempt(), reason, "Failed at stage " + stage + ": " + reason);
+    }
+
+    public void stopped(JobRun run, Exception reason) {
+        LOG.info("Stopped {}: {}", run, reason.getMessage());
+    }
+
+    private static String reason(Exception error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+}
