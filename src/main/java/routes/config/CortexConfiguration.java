@@ -222,7 +222,7 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.positiveInt("cortex.events.purge-period-ms");
         settings.positiveInt("cortex.events.retention-days");
         settings.string("cortex.events.audit-topic");
-        StreamHub hub = new StreamHub();
+        StreamHub hub = new StreamHub(events, settings.positiveInt("cortex.stream.max-held-events"));
         context.getRegistry().bind("streamHub", hub);
         context.getRegistry().bind("eventRelay", new EventRelay(events, java.util.UUID.randomUUID().toString(),
                 Duration.ofSeconds(settings.positiveInt("cortex.events.relay-lease-seconds")),

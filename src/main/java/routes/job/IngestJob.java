@@ -7,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** An ingest job as clients see it: the 20 keys of the old service in their order, then source_id and attempts. */
+/**
+ * An ingest job as clients see it: the 20 keys of the earlier Python service in its order (its clients read them so),
+ * then source_id and attempts.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "project_id", "source_path", "source_uri", "original_filename", "byte_size", "mime_type",
     "checksum", "stage", "created_at", "updated_at", "started_at", "completed_at", "deleted_at", "status", "progress",

@@ -250,6 +250,7 @@ public final class StreamEndpoints implements StartupListener {
                 hub.remove(subscriber);
             } else if (done.result() >= 0) {
                 subscriber.goLive(done.result());
+                hub.wentLive(subscriber.projectId(), done.result());
             }
         });
     }

@@ -7,15 +7,31 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import routes.job.JobEvents;
 
 /**
  * The clients connected to this instance's streams, by project. The status fan-out route hands every committed
  * event here (from the audit topic, so clients of every instance see every event); the hub offers it to the
  * project's subscribers. Offering never blocks: each subscriber has its own bounded buffer.
+ *
+ * <p>The topic subscription is not durable: while the broker restarts, events the relay sends before the
+ * subscription is back never arrive. A project's events carry consecutive seqs, so the hub sees such a loss as a
+ * jump and reads the missed events back from the outbox before the event that showed it; subscribers drop what
+ * they already have, so nothing reaches a client twice.
  */
 public final class StreamHub {
 
     private final Map<UUID, Set<Subscriber>> byProject = new ConcurrentHashMap<>();
+    /** The highest seq handed on, per project: where a jump starts. */
+    private final Map<UUID, Long> lastSeq = new ConcurrentHashMap<>();
+    private final JobEvents events;
+    private final int maxFill;
+
+    /** @param maxFill the most missed events read back for one jump (a client further behind resumes by itself) */
+    public StreamHub(JobEvents events, int maxFill) {
+        this.events = events;
+        this.maxFill = maxFill;
+    }
 
     /** Called by the fan-out route for each event, in seq order per project. */
     public void publish(@Header("project_id") String projectId, @Header("job_id") String jobId, @Header("seq") long seq,
@@ -24,21 +40,42 @@ public final class StreamHub {
     }
 
     /** Eager mode: straight from the outbox. */
-    public void publishStored(@Body routes.job.JobEvents.Stored e) {
+    public void publishStored(@Body JobEvents.Stored e) {
         publish(StreamEvent.of(e));
     }
 
     public void publish(StreamEvent event) {
         Set<Subscriber> subscribers = byProject.get(event.projectId());
-        if (subscribers == null) {
-            return;
+        if (event.change()) {
+            Long last = lastSeq.get(event.projectId());
+            lastSeq.merge(event.projectId(), event.seq(), Math::max);
+            if (subscribers != null && last != null && event.seq() > last + 1) {
+                int missing = (int) Math.min(event.seq() - last - 1, maxFill);
+                for (JobEvents.Stored missed : events.after(event.projectId(), null, last, missing)) {
+                    offer(subscribers, StreamEvent.of(missed));
+                }
+            }
         }
+        if (subscribers != null) {
+            offer(subscribers, event);
+        }
+    }
+
+    private static void offer(Set<Subscriber> subscribers, StreamEvent event) {
         for (Subscriber s : subscribers) {
             s.offer(event);
             if (s.closed()) {
                 subscribers.remove(s);
             }
         }
+    }
+
+    /**
+     * A subscriber went live after what it read from the database, up to {@code seq}: if the hub has seen no event of
+     * the project yet, a later jump is counted from there.
+     */
+    void wentLive(UUID projectId, long seq) {
+        lastSeq.putIfAbsent(projectId, seq);
     }
 
     void add(Subscriber subscriber) {

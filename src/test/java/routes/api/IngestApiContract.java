@@ -182,7 +182,7 @@ abstract class IngestApiContract {
         assertThat(tooLarge.detail()).isEqualTo("Request body too large");
     }
 
-    // --- the old service's cases ----------------------------------------------------------------------------
+    // --- the lifecycle the earlier Python service's clients rely on: upload, list, cancel, delete, limits ---
 
     @Test
     void helloUploadCompletes() {

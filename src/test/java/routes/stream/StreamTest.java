@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import routes.db.Database;
 import routes.support.StreamClient;
 import routes.support.TestApp;
 import routes.support.TestDatabase;
@@ -55,6 +56,37 @@ class StreamTest {
 
     static boolean completed(JsonNode event, String jobId) {
         return event.at("/job/id").asText().equals(jobId) && event.at("/job/status").asText().equals("completed");
+    }
+
+    @Test
+    void eventsTheTopicSubscriptionMissedAreReadBackFromTheOutbox() throws Exception {
+        String project = app.postJson("/api/projects", "{\"name\":\"missed\"}").json().get("id").asText();
+        try (StreamClient.Socket socket = StreamClient.connectLive(app, project)) {
+            String first = job(project);
+            socket.until(e -> e.at("/job/id").asText().equals(first));
+            // The non-durable subscription is down (as while the broker restarts): what is relayed meanwhile is lost
+            // on the topic for this instance.
+            app.context().getRouteController().stopRoute("status-fanout");
+            String missed = app.postJson("/api/projects/" + project + "/ingest",
+                    "{\"source_type\":\"text\",\"content\":\"while nobody listened\"}").json().get("job_id").asText();
+            Database db = app.bean("database", Database.class);
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/api/projects/" + project + "/ingest/jobs/"
+                    + missed).json().at("/status").asText().equals("completed")
+                    && db.read(c -> db.queryOne(c, "SELECT COUNT(*) FROM job_events WHERE published_at IS NULL",
+                            rs -> rs.getInt(1))).orElseThrow() == 0);
+            app.context().getRouteController().startRoute("status-fanout");
+            String after = job(project);
+            List<JsonNode> events = socket.until(e -> completed(e, after));
+            List<JsonNode> ofMissed = events.stream().filter(e -> e.at("/job/id").asText().equals(missed)).toList();
+            assertThat(ofMissed).isNotEmpty();
+            assertThat(ofMissed.get(0).get("type").asText()).isEqualTo("ingest.job.created");
+            assertThat(ofMissed.get(ofMissed.size() - 1).at("/job/status").asText()).isEqualTo("completed");
+            List<Long> seqs = events.stream().map(e -> e.get("seq").asLong()).toList();
+            assertThat(seqs).isSorted().doesNotHaveDuplicates();
+            for (int i = 1; i < seqs.size(); i++) {
+                assertThat(seqs.get(i)).as("no gap after seq " + seqs.get(i - 1)).isEqualTo(seqs.get(i - 1) + 1);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,55 @@
+package routes;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The shape of the code (ARCHITECTURE.md): parts whose imports run one way, from Boot down to Infra, no cycle
+ * between any two packages, and Camel and Vert.x kept out of the domain.
+ */
+@AnalyzeClasses(packages = "routes", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /** The packages that hold the service's rules and data: no framework types, so they read and test alone. */
+    static final String[] DOMAIN = {"routes.job..", "routes.project..", "routes.document..", "routes.processing..",
+        "routes.source..", "routes.storage..", "routes.db..", "routes.failure.."};
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenPackages = slices().matching("routes.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule importsRunDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Boot").definedBy("routes", "routes.config..")
+            .layer("Http").definedBy("routes.api..", "routes.stream..")
+            .layer("Jobs").definedBy("routes.job..", "routes.project..")
+            .layer("Documents").definedBy("routes.document..")
+            .layer("Work").definedBy("routes.processing..")
+            .layer("Sources").definedBy("routes.source..")
+            .layer("Storage").definedBy("routes.storage..")
+            .layer("Infra").definedBy("routes.db..", "routes.messaging..", "routes.failure..")
+            .whereLayer("Boot").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Http").mayOnlyBeAccessedByLayers("Boot")
+            .whereLayer("Work").mayOnlyBeAccessedByLayers("Boot")
+            .whereLayer("Jobs").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
+            .whereLayer("Documents").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
+            .whereLayer("Sources").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
+            .whereLayer("Storage").mayOnlyBeAccessedByLayers("Boot", "Http", "Jobs", "Work", "Sources")
+            .whereLayer("Infra").mayOnlyBeAccessedByLayers("Boot", "Http", "Jobs", "Documents", "Work", "Sources",
+                    "Storage");
+
+    @ArchTest
+    static final ArchRule noCamelOrVertxInTheDomain = noClasses().that().resideInAnyPackage(DOMAIN)
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.camel..", "io.vertx..");
+
+    @ArchTest
+    static final ArchRule vertxOnlyInTheHttpAdapters = noClasses().that()
+            .resideOutsideOfPackages("routes.api..", "routes.stream..")
+            .and().resideInAnyPackage("routes..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..");
+}
