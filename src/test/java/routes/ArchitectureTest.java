@@ -27,6 +27,7 @@ class ArchitectureTest {
     static final ArchRule importsRunDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Boot").definedBy("routes", "routes.config..")
             .layer("Http").definedBy("routes.api..", "routes.stream..")
+            .layer("Watch").definedBy("routes.watch..")
             .layer("Jobs").definedBy("routes.job..", "routes.project..")
             .layer("Documents").definedBy("routes.document..")
             .layer("Work").definedBy("routes.processing..")
@@ -35,13 +36,14 @@ class ArchitectureTest {
             .layer("Infra").definedBy("routes.db..", "routes.messaging..", "routes.failure..")
             .whereLayer("Boot").mayNotBeAccessedByAnyLayer()
             .whereLayer("Http").mayOnlyBeAccessedByLayers("Boot")
+            .whereLayer("Watch").mayOnlyBeAccessedByLayers("Boot")
             .whereLayer("Work").mayOnlyBeAccessedByLayers("Boot")
-            .whereLayer("Jobs").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
+            .whereLayer("Jobs").mayOnlyBeAccessedByLayers("Boot", "Http", "Watch", "Work")
             .whereLayer("Documents").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
             .whereLayer("Sources").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
-            .whereLayer("Storage").mayOnlyBeAccessedByLayers("Boot", "Http", "Jobs", "Work", "Sources")
-            .whereLayer("Infra").mayOnlyBeAccessedByLayers("Boot", "Http", "Jobs", "Documents", "Work", "Sources",
-                    "Storage");
+            .whereLayer("Storage").mayOnlyBeAccessedByLayers("Boot", "Http", "Watch", "Jobs", "Work", "Sources")
+            .whereLayer("Infra").mayOnlyBeAccessedByLayers("Boot", "Http", "Watch", "Jobs", "Documents", "Work",
+                    "Sources", "Storage");
 
     @ArchTest
     static final ArchRule noCamelOrVertxInTheDomain = noClasses().that().resideInAnyPackage(DOMAIN)

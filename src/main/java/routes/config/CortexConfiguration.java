@@ -57,12 +57,7 @@ import routes.storage.TypeDetector;
 import routes.stream.EventRelay;
 import routes.stream.StreamEndpoints;
 import routes.stream.StreamHub;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Builds the application's beans from validated settings and binds them under the names the YAML routes use.
@@ -148,6 +143,7 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.positiveInt("cortex.idempotency.purge-period-ms");
         worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir);
 
+        WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix);
         streams(context, settings, events, jobs, json, api);
         context.addStartupListener(new HttpErrorPages());
     }
@@ -184,29 +180,11 @@ public class CortexConfiguration implements CamelConfiguration {
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
     }
 
-    /**
-     * The S3 backend: path-style addressing when an endpoint is set (MinIO, S3-compatible stores); credentials from
-     * the settings, or the AWS default chain when they are empty. The bucket is created if missing.
-     */
+    /** The S3 backend; the bucket is created if missing. */
     private static ObjectStore s3(CamelContext context, Settings settings, String prefix) throws Exception {
-        String region = settings.string("cortex.storage.region");
-        S3ClientBuilder builder = S3Client.builder().region(Region.of(region)).httpClientBuilder(ApacheHttpClient.builder());
-        settings.optional("cortex.storage.endpoint-url").ifPresent(endpoint -> {
-            boolean secure = Boolean.parseBoolean(settings.oneOf("cortex.storage.secure", "true", "false"));
-            String url = endpoint.contains("://") ? endpoint : (secure ? "https://" : "http://") + endpoint;
-            try {
-                builder.endpointOverride(java.net.URI.create(url)).forcePathStyle(true);
-            } catch (IllegalArgumentException e) {
-                throw Settings.invalid("cortex.storage.endpoint-url", endpoint, "a URL such as http://minio:9000");
-            }
-        });
-        var accessKey = settings.optional("cortex.storage.access-key");
-        if (accessKey.isPresent()) {
-            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey.get(),
-                    settings.string("cortex.storage.secret-key"))));
-        }
-        S3Client client = builder.build();
+        S3Client client = S3Clients.fromStorageSettings(settings);
         stopWithContext(context, client::close);
+        String region = settings.string("cortex.storage.region");
         S3Storage storage = new S3Storage(client, settings.string("cortex.storage.bucket"), prefix, region);
         storage.ensureBucket();
         return storage;
@@ -289,7 +267,7 @@ public class CortexConfiguration implements CamelConfiguration {
         return new ChunkSplitter(size, overlap);
     }
 
-    private static void stopWithContext(CamelContext context, Runnable stop) throws Exception {
+    static void stopWithContext(CamelContext context, Runnable stop) throws Exception {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

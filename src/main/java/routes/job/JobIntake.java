@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
@@ -28,6 +30,15 @@ import routes.storage.StoredObject;
 public final class JobIntake {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * More to write in the transaction that creates a job, so that it commits with the job or not at all (the watch
+     * records the object it came from).
+     */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        void write(Connection c, IngestJob job) throws SQLException;
+    }
 
     /** What a new job is made from; null fields stay null on the job. */
     public record NewJob(UUID projectId, UUID sourceId, String sourcePath, String sourceUri, String originalFilename,
@@ -57,10 +68,10 @@ public final class JobIntake {
     }
 
     public IngestJob create(NewJob request, IdempotencyKeys.Key key) {
-        return insert(UUID.randomUUID(), request, key);
+        return insert(UUID.randomUUID(), request, key, null);
     }
 
-    private IngestJob insert(UUID jobId, NewJob request, IdempotencyKeys.Key key) {
+    private IngestJob insert(UUID jobId, NewJob request, IdempotencyKeys.Key key, AlsoInTransaction also) {
         return db.inTransaction(c -> {
             UUID sourceId = request.sourceId();
             if (sourceId == null) {
@@ -73,12 +84,28 @@ public final class JobIntake {
             if (key != null) {
                 keys.remember(c, request.projectId(), key, jobId);
             }
+            if (also != null) {
+                also.write(c, job);
+            }
             return job;
         });
     }
 
     /** Validates a received upload, stores it, and creates its job. The caller discards the temporary file. */
     public IngestJob fromUpload(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key) {
+        return fromFile(projectId, file, key, null, null);
+    }
+
+    /**
+     * Like an upload, for a file that came from elsewhere (an object of a watched prefix, at {@code origin}): the
+     * same validation and storage, and {@code also} written in the job's transaction.
+     */
+    public IngestJob fromObject(UUID projectId, ReceivedFile file, String origin, AlsoInTransaction also) {
+        return fromFile(projectId, file, null, origin, also);
+    }
+
+    private IngestJob fromFile(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key, String origin,
+            AlsoInTransaction also) {
         String type = contentTypes.accept(file.declaredType(), file.fileName(),
                 detector.detect(file.tempFile(), file.fileName()));
         if (file.expectedChecksum() != null) {
@@ -89,7 +116,7 @@ public final class JobIntake {
             }
         }
         String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
-        return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, key);
+        return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, key, origin, also);
     }
 
     /** The temporary file of an upload never outlives its request. */
@@ -108,7 +135,8 @@ public final class JobIntake {
         try {
             temp = Files.createTempFile(tempDir, "text-", ".part");
             Files.write(temp, bytes);
-            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId, key);
+            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId, key,
+                    null, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -128,14 +156,15 @@ public final class JobIntake {
         return v;
     }
 
+    /** {@code origin}: where the content came from, as the job's source_path (null: the stored object's path). */
     private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256, UUID sourceId,
-            IdempotencyKeys.Key key) {
+            IdempotencyKeys.Key key, String origin, AlsoInTransaction also) {
         UUID jobId = UUID.randomUUID();
         StoredObject object = storage.put(temp, projectId, jobId, name, sha256);
         try {
-            return insert(jobId, new NewJob(projectId, sourceId,
-                    object.path() != null ? object.path().toString() : object.key(), object.uri(), name, size,
-                    type, sha256), key);
+            String sourcePath = origin != null ? origin : object.path() != null ? object.path().toString() : object.key();
+            return insert(jobId, new NewJob(projectId, sourceId, sourcePath, object.uri(), name, size, type, sha256),
+                    key, also);
         } catch (RuntimeException e) {
             storage.delete(object);
             throw e;

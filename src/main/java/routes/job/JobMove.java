@@ -28,6 +28,8 @@ import java.util.Set;
  * CANCEL     queued, running                cancelled               -
  * DELETE     queued                         cancelled               -
  *            completed, failed, cancelled   (unchanged)             -
+ * RETIRE     queued, running                cancelled               -
+ *            completed, failed, cancelled   (unchanged)             -
  * </pre>
  */
 public enum JobMove {
@@ -47,7 +49,13 @@ public enum JobMove {
      * A client's soft delete: a queued job is cancelled on the way, so no worker picks it up; a finished job keeps
      * its status. A running job cannot be deleted: it must be cancelled first.
      */
-    DELETE(Lease.ANY, Map.of(QUEUED, CANCELLED, COMPLETED, COMPLETED, FAILED, FAILED, CANCELLED, CANCELLED));
+    DELETE(Lease.ANY, Map.of(QUEUED, CANCELLED, COMPLETED, COMPLETED, FAILED, FAILED, CANCELLED, CANCELLED)),
+    /**
+     * The service soft-deletes a job whose source is gone or replaced (a mirrored object changed or was removed):
+     * like a delete, and a running attempt is stopped too (it notices at its next step).
+     */
+    RETIRE(Lease.ANY, Map.of(QUEUED, CANCELLED, RUNNING, CANCELLED, COMPLETED, COMPLETED, FAILED, FAILED,
+            CANCELLED, CANCELLED));
 
     /** What a move asks of the job's lease. */
     public enum Lease {

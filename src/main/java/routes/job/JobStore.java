@@ -227,7 +227,7 @@ public final class JobStore {
     public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message,
             SourceFacts facts) throws SQLException {
         Instant now = Dialect.now();
-        return changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.COMPLETE)
+        boolean completed = changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.COMPLETE)
                 + ", stage = ?, progress = 1.0, message = ?,"
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
@@ -235,6 +235,33 @@ public final class JobStore {
                 + " WHERE id = ? AND " + MoveSql.where(JobMove.COMPLETE),
                 JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
                 facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED);
+        if (completed) {
+            // The job it replaces goes in the same transaction: readers see one version or the other.
+            Optional<UUID> earlier = db.queryOne(c, "SELECT supersedes_job_id FROM ingest_jobs WHERE id = ?",
+                    rs -> Optional.ofNullable(db.dialect().uuid(rs, "supersedes_job_id")), jobId).flatMap(e -> e);
+            if (earlier.isPresent()) {
+                retire(c, earlier.get());
+            }
+        }
+        return completed;
+    }
+
+    /** Records that {@code jobId} replaces {@code earlier}: completing it retires the earlier job. */
+    public void supersedes(Connection c, UUID jobId, UUID earlier) throws SQLException {
+        db.update(c, "UPDATE ingest_jobs SET supersedes_job_id = ? WHERE id = ?", earlier, jobId);
+    }
+
+    /**
+     * Retires a job ({@link JobMove#RETIRE}) in the caller's transaction: soft-deleted, cancelled if it had not
+     * finished. False when it was already deleted.
+     */
+    public boolean retire(Connection c, UUID jobId) throws SQLException {
+        Instant now = Dialect.now();
+        return changed(c, db.update(c, "UPDATE ingest_jobs SET deleted_at = ?, updated_at = ?,"
+                + " completed_at = CASE WHEN " + MoveSql.changesStatus(JobMove.RETIRE) + " THEN ? ELSE completed_at END,"
+                + " message = CASE WHEN " + MoveSql.changesStatus(JobMove.RETIRE) + " THEN 'Retired: its source changed or is gone'"
+                + " ELSE message END, lease_owner = NULL, lease_expires_at = NULL, status = " + MoveSql.newStatus(JobMove.RETIRE)
+                + " WHERE id = ? AND " + MoveSql.where(JobMove.RETIRE), now, now, now, jobId), jobId, JobEvents.DELETED);
     }
 
     /** What an attempt learned about its source; null where it learned nothing. */

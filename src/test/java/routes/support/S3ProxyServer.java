@@ -27,10 +27,12 @@ public final class S3ProxyServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private S3ProxyServer(Process process, int port) {
+    private S3ProxyServer(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     public static S3ProxyServer start(Path dir) {
@@ -39,6 +41,11 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts on a given port: a restart keeps the endpoint and, with the same directory, the objects. */
     public static S3ProxyServer start(Path dir, int port) {
+        return start(dir, port, false);
+    }
+
+    /** With {@code logRequests}, S3Proxy logs every request it serves, for {@link #requests} to count. */
+    public static S3ProxyServer start(Path dir, int port, boolean logRequests) {
         try {
             Path store = Files.createDirectories(dir.resolve("s3-store"));
             Path conf = dir.resolve("s3proxy-" + port + ".conf");
@@ -53,10 +60,15 @@ public final class S3ProxyServer implements AutoCloseable {
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: the build copies it in process-test-resources");
             }
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-jar", jar.toString(), "--properties", conf.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy-" + port + ".log").toFile()).start();
-            S3ProxyServer server = new S3ProxyServer(p, port);
+            Path log = dir.resolve("s3proxy-" + port + ".log");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", jar.toString(), "--properties", conf.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            if (logRequests) {
+                builder.environment().put("LOG_LEVEL", "debug");
+            }
+            Process p = builder.start();
+            S3ProxyServer server = new S3ProxyServer(p, port, log);
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("S3Proxy exited: " + Files.readString(dir.resolve("s3proxy-" + port + ".log")));
@@ -68,6 +80,20 @@ public final class S3ProxyServer implements AutoCloseable {
                 }
             });
             return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * How many requests with this method S3Proxy served for object keys of {@code bucket} that start with
+     * {@code keyPrefix} (needs {@code logRequests}). Listings are requests on the bucket, not on a key: not counted.
+     */
+    public long requests(String method, String bucket, String keyPrefix) {
+        java.util.regex.Pattern request = java.util.regex.Pattern.compile("\\{" + method + "@[0-9a-f]+ http://[^/ ]+/"
+                + java.util.regex.Pattern.quote(bucket + "/" + keyPrefix) + "[^ ?]*[ ?]");
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("request:") && request.matcher(l).find()).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,58 @@
+package routes.watch;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One sync round: the tasks it found in a complete listing of every watched prefix, and what came of them. A round
+ * whose listing failed has no tasks and changes nothing.
+ */
+public final class WatchRound {
+
+    private final Instant startedAt = Instant.now();
+    private final List<WatchTask> tasks = new ArrayList<>();
+    final AtomicInteger seen = new AtomicInteger();
+    final AtomicInteger fresh = new AtomicInteger();
+    final AtomicInteger changed = new AtomicInteger();
+    final AtomicInteger unchanged = new AtomicInteger();
+    final AtomicInteger settling = new AtomicInteger();
+    final AtomicInteger accepted = new AtomicInteger();
+    final AtomicInteger rejected = new AtomicInteger();
+    final AtomicInteger retired = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    private String listingError;
+
+    public List<WatchTask> tasks() {
+        return tasks;
+    }
+
+    void add(WatchTask task) {
+        tasks.add(task);
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The listing failed: this round did nothing. */
+    void listingFailed(String error) {
+        listingError = error;
+        tasks.clear();
+    }
+
+    String listingError() {
+        return listingError;
+    }
+
+    @Override
+    public String toString() {
+        if (listingError != null) {
+            return "listing failed, nothing changed: " + listingError;
+        }
+        return "seen " + seen + ", new " + fresh + ", changed " + changed + ", unchanged " + unchanged + ", settling "
+                + settling + ", accepted " + accepted + ", rejected " + rejected + ", retired " + retired
+                + ", failed " + failed;
+    }
+}
