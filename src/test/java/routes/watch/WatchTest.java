@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import routes.storage.Sha256;
+import routes.support.ApiClient;
 import routes.support.S3ProxyServer;
 import routes.support.SampleDocuments;
 import routes.support.TestApp;
@@ -73,11 +74,11 @@ class WatchTest {
         s3.close();
     }
 
-    static String project(TestApp app, String name) {
+    static String project(ApiClient app, String name) {
         return app.postJson("/api/projects", "{\"name\":\"" + name + "\"}").json().get("id").asText();
     }
 
-    static List<JsonNode> jobs(TestApp app, String project) {
+    static List<JsonNode> jobs(ApiClient app, String project) {
         List<JsonNode> all = new ArrayList<>();
         String cursor = null;
         do {

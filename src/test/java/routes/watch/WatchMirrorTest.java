@@ -1,0 +1,124 @@
+package routes.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static routes.watch.WatchTest.BUCKET;
+import static routes.watch.WatchTest.jobs;
+import static routes.watch.WatchTest.project;
+import static routes.watch.WatchTest.put;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import routes.support.S3ProxyServer;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Mirror mode: the bucket is the source of truth. A changed object is a new job that retires the key's previous one
+ * when it completes; the same content listed again is no job; a removed object retires its job only after two
+ * complete listings; a listing that fails (S3 down) retires nothing and makes the watch unhealthy.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WatchMirrorTest {
+
+    Path dir;
+    int s3Port;
+    S3ProxyServer s3;
+    S3Client client;
+    TestApp app;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        this.dir = dir;
+        s3Port = TestApp.freePort();
+        s3 = S3ProxyServer.start(dir, s3Port, true);
+        client = s3.client();
+        app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), WatchTest.watchSettings(s3, Map.of(
+                "cortex.watch.after-read", "mirror")));
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+        client.close();
+        s3.close();
+    }
+
+    private List<JsonNode> visible(String project) {
+        return jobs(app, project);
+    }
+
+    private static boolean allCompleted(List<JsonNode> jobs) {
+        return jobs.stream().allMatch(j -> j.get("status").asText().equals("completed"));
+    }
+
+    @Test
+    void aChangedObjectReplacesItsJobAndARemovedOneIsRetiredAfterTwoListings() {
+        String project = project(app, "mirrored");
+        String key = "inbox/" + project + "/handbook.md";
+        put(client, key, "text/markdown", "# Handbook\n\nversion one".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).size() == 1 && allCompleted(visible(project)));
+        String first = visible(project).get(0).get("id").asText();
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first + "/documents").status()).isEqualTo(200);
+
+        // the same content, listed round after round: no new job, and it is read once
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> visible(project).size() == 1);
+        assertThat(s3.requests("GET", BUCKET, key)).isEqualTo(1);
+        assertThat(client.headObject(b -> b.bucket(BUCKET).key(key)).contentLength()).as("the object stays").isPositive();
+
+        // new content under the same key: a new job, and once it completes the earlier job and its documents are gone
+        put(client, key, "text/markdown", "# Handbook\n\nversion two".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).size() == 1 && allCompleted(visible(project))
+                && !visible(project).get(0).get("id").asText().equals(first));
+        String second = visible(project).get(0).get("id").asText();
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first).status()).isEqualTo(404);
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first + "/documents").status()).isEqualTo(404);
+        JsonNode docs = app.get("/api/projects/" + project + "/ingest/jobs/" + second + "/documents").json();
+        assertThat(docs.get("items")).hasSize(1);
+
+        // removed from the bucket: retired after the second complete listing that misses it
+        client.deleteObject(b -> b.bucket(BUCKET).key(key));
+        await().atMost(Duration.ofSeconds(20)).until(() -> visible(project).isEmpty());
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + second).status()).isEqualTo(404);
+
+        // dropped again afterwards: the ledger forgot the key, so it is a new job
+        put(client, key, "text/markdown", "# Handbook\n\nversion two".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).size() == 1 && allCompleted(visible(project)));
+    }
+
+    @Test
+    void aFailedListingRetiresNothingAndMakesTheWatchUnhealthy() throws Exception {
+        String project = project(app, "outage");
+        String key = "inbox/" + project + "/policy.txt";
+        put(client, key, "text/plain", "keep me".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).stream().anyMatch(j ->
+                j.get("original_filename").asText().equals("policy.txt") && j.get("status").asText().equals("completed")));
+        String job = visible(project).stream().filter(j -> j.get("original_filename").asText().equals("policy.txt"))
+                .findFirst().orElseThrow().get("id").asText();
+
+        s3.close();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/observe/health").status() == 503);
+            JsonNode health = app.get("/observe/health").json();
+            assertThat(health.toString()).contains("s3-watch").contains("Listing the watched prefixes fails");
+            // many rounds fail meanwhile; none may count as a listing that missed the object
+            Thread.sleep(1500);
+        } finally {
+            s3 = S3ProxyServer.start(dir, s3Port, true);
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> app.get("/observe/health").status() == 200);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> app.get("/api/projects/" + project + "/ingest/jobs/" + job).status() == 200);
+    }
+}
