@@ -49,4 +49,16 @@ class StartupSettingsTest {
         assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp, Map.of("cortex.role", "both")))
                 .hasStackTraceContaining("one of all, api, worker");
     }
+
+    @Test
+    void watchedPrefixesMustLieApartFromWhereObjectsAreMovedOrStored() {
+        for (String prefixes : new String[] {"processed/inbox/", "inbox/,rejected/", "ingest/", "inbox", ""}) {
+            assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp,
+                    Map.of("cortex.watch.enabled", "true", "cortex.watch.prefixes", prefixes)))
+                    .as(prefixes).hasStackTraceContaining("CORTEX_WATCH_PREFIXES");
+        }
+        assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp,
+                Map.of("cortex.watch.enabled", "true", "cortex.watch.after-read", "archive")))
+                .hasStackTraceContaining("CORTEX_WATCH_AFTER_READ").hasStackTraceContaining("one of move, delete, mirror");
+    }
 }
