@@ -59,6 +59,11 @@ class WatchMirrorTest {
         return jobs(app, project);
     }
 
+    /** One job, completed: read from one listing. */
+    private static boolean onlyCompleted(List<JsonNode> jobs) {
+        return jobs.size() == 1 && allCompleted(jobs);
+    }
+
     private static boolean allCompleted(List<JsonNode> jobs) {
         return jobs.stream().allMatch(j -> j.get("status").asText().equals("completed"));
     }
@@ -68,7 +73,7 @@ class WatchMirrorTest {
         String project = project(app, "mirrored");
         String key = "inbox/" + project + "/handbook.md";
         put(client, key, "text/markdown", "# Handbook\n\nversion one".getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).size() == 1 && allCompleted(visible(project)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> onlyCompleted(visible(project)));
         String first = visible(project).get(0).get("id").asText();
         assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first + "/documents").status()).isEqualTo(200);
 
@@ -79,8 +84,10 @@ class WatchMirrorTest {
 
         // new content under the same key: a new job, and once it completes the earlier job and its documents are gone
         put(client, key, "text/markdown", "# Handbook\n\nversion two".getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).size() == 1 && allCompleted(visible(project))
-                && !visible(project).get(0).get("id").asText().equals(first));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<JsonNode> now = visible(project);
+            return now.size() == 1 && allCompleted(now) && !now.get(0).get("id").asText().equals(first);
+        });
         String second = visible(project).get(0).get("id").asText();
         assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first).status()).isEqualTo(404);
         assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first + "/documents").status()).isEqualTo(404);
@@ -94,11 +101,11 @@ class WatchMirrorTest {
 
         // dropped again afterwards: the ledger forgot the key, so it is a new job
         put(client, key, "text/markdown", "# Handbook\n\nversion two".getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(30)).until(() -> visible(project).size() == 1 && allCompleted(visible(project)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> onlyCompleted(visible(project)));
     }
 
     @Test
-    void aFailedListingRetiresNothingAndMakesTheWatchUnhealthy() throws Exception {
+    void aFailedListingRetiresNothingAndMakesTheWatchUnhealthy() {
         String project = project(app, "outage");
         String key = "inbox/" + project + "/policy.txt";
         put(client, key, "text/plain", "keep me".getBytes(StandardCharsets.UTF_8));
@@ -112,8 +119,9 @@ class WatchMirrorTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/observe/health").status() == 503);
             JsonNode health = app.get("/observe/health").json();
             assertThat(health.toString()).contains("s3-watch").contains("Listing the watched prefixes fails");
-            // many rounds fail meanwhile; none may count as a listing that missed the object
-            Thread.sleep(1500);
+            // rounds keep failing meanwhile; none may count as a listing that missed the object
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> app.get("/observe/health").status() == 503);
         } finally {
             s3 = S3ProxyServer.start(dir, s3Port, true);
         }

@@ -90,6 +90,11 @@ class WatchTest {
         return all;
     }
 
+    /** Exactly {@code count} jobs, all completed: read from one listing. */
+    static boolean completed(List<JsonNode> jobs, int count) {
+        return jobs.size() == count && jobs.stream().allMatch(j -> j.get("status").asText().equals("completed"));
+    }
+
     static void put(S3Client client, String key, String contentType, byte[] bytes) {
         client.putObject(b -> b.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
     }
@@ -108,9 +113,7 @@ class WatchTest {
             put(client, "inbox/" + project + "/reports/r" + i + ".txt", "text/plain",
                     ("report " + i + " of the week").getBytes(StandardCharsets.UTF_8));
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> jobs(app, a).size() == 25 && jobs(app, b).size() == 25
-                && jobs(app, a).stream().allMatch(j -> j.get("status").asText().equals("completed"))
-                && jobs(app, b).stream().allMatch(j -> j.get("status").asText().equals("completed")));
+        await().atMost(Duration.ofSeconds(90)).until(() -> completed(jobs(app, a), 25) && completed(jobs(app, b), 25));
         await().atMost(Duration.ofSeconds(20)).until(() -> keys(client, "inbox/").isEmpty());
         assertThat(keys(client, "processed/inbox/" + a + "/reports/")).hasSize(25);
         assertThat(keys(client, "processed/inbox/" + b + "/reports/")).hasSize(25);
@@ -161,18 +164,21 @@ class WatchTest {
     }
 
     @Test
-    void anObjectStillBeingRewrittenIsTakenOnceItSettledWithItsFinalContent() throws Exception {
+    void anObjectStillBeingRewrittenIsTakenOnceItSettledWithItsFinalContent() {
         String p = project(app, "settling");
         String key = "inbox/" + p + "/growing.txt";
         String content = "";
+        WatchStatus status = app.bean("watchStatus", WatchStatus.class);
         for (int step = 1; step <= 4; step++) {
             content += "part " + step + "\n";
             put(client, key, "text/plain", content.getBytes(StandardCharsets.UTF_8));
-            Thread.sleep(500);
+            // the writer goes on only after a round has listed the object as it is now: it was seen while growing
+            long seen = (long) status.details().get("objects_seen");
+            await().atMost(Duration.ofSeconds(10)).until(() -> (long) status.details().get("objects_seen") > seen);
+            assertThat(jobs(app, p)).as("not taken while it changes").isEmpty();
         }
         String last = content;
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobs(app, p).size() == 1
-                && jobs(app, p).get(0).get("status").asText().equals("completed"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed(jobs(app, p), 1));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> jobs(app, p).size() == 1);
         assertThat(jobs(app, p).get(0).get("checksum").asText())
                 .isEqualTo(Sha256.of(last.getBytes(StandardCharsets.UTF_8)));
