@@ -64,9 +64,12 @@ public final class JobApi {
     private final DocumentStore documents;
     private final IdempotencyKeys keys;
     private final ObjectMapper mapper;
+    private final Uploads uploads;
 
     public JobApi(ProjectStore projects, JobStore jobs, JobIntake intake, SourcePolicy sources,
-            MultipartReceiver receiver, DocumentStore documents, IdempotencyKeys keys, ObjectMapper mapper) {
+            MultipartReceiver receiver, DocumentStore documents, IdempotencyKeys keys, ObjectMapper mapper,
+            Uploads uploads) {
+        this.uploads = uploads;
         this.documents = documents;
         this.keys = keys;
         this.projects = projects;
@@ -150,14 +153,55 @@ public final class JobApi {
     public CreatedJob upload(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
             @Body HttpServerRequest request) {
         Project project = projects.require(projectId);
-        ReceivedFile file = receiver.receive(request);
+        ReceivedFile file;
+        try {
+            file = receiver.receive(request);
+        } catch (InvalidRequest e) {
+            uploads.rejected(Uploads.reason(e.getMessage()));
+            throw e;
+        }
         String fingerprint = Sha256.of(String.join("\n", "upload", file.sha256(), String.valueOf(file.fileName()),
                 String.valueOf(file.declaredType()), String.valueOf(file.expectedChecksum())).getBytes(UTF_8));
         try {
-            return once(project.id(), IdempotencyKeys.of(idempotencyKey, fingerprint),
+            CreatedJob created = once(project.id(), IdempotencyKeys.of(idempotencyKey, fingerprint),
                     key -> intake.fromUpload(project.id(), file, key));
+            uploads.accepted(file.size());
+            return created;
+        } catch (InvalidRequest e) {
+            uploads.rejected(Uploads.reason(e.getMessage()));
+            throw e;
         } finally {
             intake.discard(file);
+        }
+    }
+
+    /** What the metrics learn from uploads. */
+    public interface Uploads {
+        Uploads NONE = new Uploads() {
+        };
+
+        default void accepted(long bytes) {
+        }
+
+        /** {@code reason}: one of a few words (too_large, type, mismatch, checksum, malformed), never the message. */
+        default void rejected(String reason) {
+        }
+
+        static String reason(String detail) {
+            String d = detail == null ? "" : detail.toLowerCase(java.util.Locale.ROOT);
+            if (d.startsWith("file too large")) {
+                return "too_large";
+            }
+            if (d.startsWith("unsupported content type") || d.contains("cannot tell the type")) {
+                return "type";
+            }
+            if (d.startsWith("content does not match")) {
+                return "mismatch";
+            }
+            if (d.startsWith("checksum")) {
+                return "checksum";
+            }
+            return "malformed";
         }
     }
 

@@ -15,6 +15,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
+import routes.api.HttpGate;
 import routes.api.JobApi;
 import routes.api.Json;
 import routes.api.MultipartReceiver;
@@ -25,7 +26,11 @@ import routes.job.IdempotencyKeys;
 import routes.job.JobEvents;
 import routes.job.JobIntake;
 import routes.job.JobStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import routes.messaging.BrokerConnection;
+import routes.metrics.ServiceMetrics;
 import routes.messaging.EmbeddedBroker;
 import routes.processing.ChunkSplitter;
 import routes.processing.ChunkStage;
@@ -91,7 +96,8 @@ public class CortexConfiguration implements CamelConfiguration {
         Database db = new Database(url,
                 settings.optional("cortex.database.user").orElse(null),
                 settings.optional("cortex.database.password").orElse(null),
-                settings.positiveInt("cortex.database.pool-size"));
+                settings.positiveInt("cortex.database.pool-size"),
+                Duration.ofMillis(settings.positiveInt("cortex.database.connect-timeout-ms")));
         stopWithContext(context, db::close);
         db.migrate();
         registry.bind("database", db);
@@ -116,14 +122,21 @@ public class CortexConfiguration implements CamelConfiguration {
         SourcePolicy sources = new SourcePolicy(roots, local.root().resolve(prefix), storage, prefix, guard);
 
         ProjectStore projects = new ProjectStore(db);
+        // The registry camel-micrometer-prometheus serves at /observe/metrics (it takes the one bound by this name).
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
+        ServiceMetrics metrics = new ServiceMetrics(meters);
         JobEvents events = new JobEvents(db, json);
-        JobStore jobs = new JobStore(db, events);
+        JobStore jobs = new JobStore(db, events, metrics);
         IdempotencyKeys keys = new IdempotencyKeys(db);
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
         registry.bind("projectApi", new ProjectApi(projects, json));
         registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, new MultipartReceiver(tempDir, maxBytes),
-                documents, keys, json));
+                documents, keys, json, metrics));
         registry.bind("documentApi", new DocumentApi(projects, documents));
         registry.bind("jobStore", jobs);
         registry.bind("idempotencyKeys", keys);
@@ -141,11 +154,13 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
         settings.positiveInt("cortex.idempotency.retention-hours");
         settings.positiveInt("cortex.idempotency.purge-period-ms");
-        worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir);
+        worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir, metrics);
 
-        WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix);
-        streams(context, settings, events, jobs, json, api);
+        WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix, metrics);
+        StreamHub hub = streams(context, settings, events, jobs, json, api);
+        gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
+        context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins")));
     }
 
     /**
@@ -168,6 +183,11 @@ public class CortexConfiguration implements CamelConfiguration {
                     String.valueOf(settings.nonNegativeInt("cortex.broker.redelivery-delay-ms")),
                     "cortex.broker.max-redelivery-delay-ms",
                     String.valueOf(settings.nonNegativeInt("cortex.broker.max-redelivery-delay-ms"))));
+            if (Boolean.parseBoolean(settings.oneOf("cortex.broker.audit-log", "true", "false"))) {
+                // Artemis' audit loggers are quiet by default (log4j2.properties); an operator may want them.
+                org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.activemq.audit",
+                        org.apache.logging.log4j.Level.INFO);
+            }
             context.addService(broker, true, true);
             context.getRegistry().bind("embeddedBroker", broker);
             brokerUrl = broker.clientUrl();
@@ -194,7 +214,24 @@ public class CortexConfiguration implements CamelConfiguration {
      * Job events: the relay of the outbox (any instance may hold its lease), the hub of this instance's stream
      * clients, and, where the API is served, the stream endpoints on its router.
      */
-    private static void streams(CamelContext context, Settings settings, JobEvents events, JobStore jobs,
+    /** Meters read when scraped: the job queues' depths (embedded broker), stream clients, the relay's lag. */
+    private static void gauges(CamelContext context, Settings settings, ServiceMetrics metrics, JobEvents events,
+            StreamHub hub) {
+        EmbeddedBroker broker = context.getRegistry().lookupByNameAndType("embeddedBroker", EmbeddedBroker.class);
+        if (broker != null) {
+            String queue = settings.string("cortex.jobs.queue");
+            String dlq = settings.string("cortex.jobs.dead-letter-queue");
+            metrics.gauge("cortex.queue.depth", "Job messages waiting on the job queue (embedded broker)",
+                    () -> broker.messageCount(queue));
+            metrics.gauge("cortex.queue.dead.letters", "Messages on the dead-letter queue (embedded broker)",
+                    () -> broker.messageCount(dlq));
+        }
+        metrics.gauge("cortex.stream.clients", "WebSocket and SSE clients connected to this instance", hub::clients);
+        metrics.gauge("cortex.events.relay.lag.seconds", "Age of the oldest event not yet on the audit topic",
+                events::relayLagSeconds);
+    }
+
+    private static StreamHub streams(CamelContext context, Settings settings, JobEvents events, JobStore jobs,
             ObjectMapper json, boolean api) throws Exception {
         settings.positiveInt("cortex.events.relay-period-ms");
         settings.positiveInt("cortex.events.purge-period-ms");
@@ -216,6 +253,7 @@ public class CortexConfiguration implements CamelConfiguration {
             context.addStartupListener(endpoints);
             stopWithContext(context, endpoints::stop);
         }
+        return hub;
     }
 
     /**
@@ -224,15 +262,16 @@ public class CortexConfiguration implements CamelConfiguration {
      * attempt. The cortex.testing.* switches bind a fault-injection hook only when one of them is set.
      */
     private static void worker(Registry registry, Settings settings, Database db, JobStore jobs,
-            DocumentStore documents, ObjectStore storage, AddressGuard guard, long maxBytes, Path tempDir) {
+            DocumentStore documents, ObjectStore storage, AddressGuard guard, long maxBytes, Path tempDir,
+            ServiceMetrics metrics) {
         Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
         FaultInjection faults = new FaultInjection(settings.nonNegativeInt("cortex.testing.fail-attempts"),
                 settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
                 settings.nonNegativeInt("cortex.testing.file-delay-ms"));
-        StageHook hook = StageHook.NONE;
+        StageHook hook = metrics;
         if (faults.active()) {
             registry.bind("faultInjection", faults);
-            hook = faults;
+            hook = StageHook.both(faults, metrics);
         }
         StageProgress progress = new StageProgress(jobs, lease,
                 Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook);
@@ -243,7 +282,7 @@ public class CortexConfiguration implements CamelConfiguration {
         RepositoryCloner cloner = new RepositoryCloner(guard,
                 Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
         TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"));
-        registry.bind("jobClaims", new JobClaims(jobs, lease));
+        registry.bind("jobClaims", new JobClaims(jobs, lease, hook));
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
         registry.bind("verifyStage", new VerifyStage(progress));
         registry.bind("detectStage", new DetectStage(progress, new TypeDetector(), extractor));

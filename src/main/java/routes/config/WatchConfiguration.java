@@ -12,6 +12,7 @@ import org.apache.camel.spi.Registry;
 import routes.db.Database;
 import routes.job.JobIntake;
 import routes.job.JobStore;
+import routes.metrics.ServiceMetrics;
 import routes.project.ProjectStore;
 import routes.watch.S3Watch;
 import routes.watch.WatchAfterRead;
@@ -35,7 +36,8 @@ final class WatchConfiguration {
     }
 
     static void bind(CamelContext context, Settings settings, Database db, JobStore jobs, JobIntake intake,
-            ProjectStore projects, ObjectMapper json, long maxBytes, Path tempDir, String storagePrefix) throws Exception {
+            ProjectStore projects, ObjectMapper json, long maxBytes, Path tempDir, String storagePrefix,
+            ServiceMetrics metrics) throws Exception {
         boolean enabled = Boolean.parseBoolean(settings.exactlyOneOf("cortex.watch.enabled", "true", "false"));
         settings.positiveInt("cortex.watch.poll-delay-ms");
         if (!enabled) {
@@ -57,6 +59,8 @@ final class WatchConfiguration {
                 tempDir, owner));
         registry.bind("watchAfterRead", new WatchAfterRead(watch, bucket, ledger, json, owner));
         registry.bind("watchStatus", status);
+        status.counters().forEach((name, value) -> metrics.counter("cortex.watch.objects", "outcome", name,
+                "Objects of the watched prefixes, by what became of them", value));
         // The health check registry takes the health checks bound in the registry when it starts.
         registry.bind("s3WatchHealthCheck", new WatchHealthCheck(status));
     }

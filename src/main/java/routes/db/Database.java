@@ -39,7 +39,11 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
 
-    public Database(String url, String user, String password, int poolSize) {
+    /**
+     * @param connectTimeout how long a request waits for a connection before it fails (503): an unreachable
+     *                       database answers within this, not after Hikari's default 30 s
+     */
+    public Database(String url, String user, String password, int poolSize, java.time.Duration connectTimeout) {
         this.dialect = Dialect.of(url);
         this.url = url;
         this.user = user;
@@ -53,6 +57,7 @@ public final class Database implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("cortex-db");
+        config.setConnectionTimeout(connectTimeout.toMillis());
         this.dataSource = new HikariDataSource(config);
     }
 

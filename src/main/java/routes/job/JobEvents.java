@@ -93,6 +93,13 @@ public final class JobEvents {
         });
     }
 
+    /** How long the oldest event not yet on the audit topic has waited, in seconds (0 when none waits). */
+    public double relayLagSeconds() {
+        return db.read(c -> db.queryOne(c, "SELECT MIN(created_at) AS oldest FROM job_events WHERE published_at IS NULL",
+                rs -> java.util.Optional.ofNullable(db.dialect().instant(rs, "oldest")))).flatMap(o -> o)
+                .map(t -> Math.max(0, (Dialect.now().toEpochMilli() - t.toEpochMilli()) / 1000.0)).orElse(0.0);
+    }
+
     /** A project's events after {@code seq}, in order; of one job only when {@code jobId} is given. */
     public List<Stored> after(UUID projectId, UUID jobId, long seq, int limit) {
         return db.read(c -> jobId == null

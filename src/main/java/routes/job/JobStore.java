@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import routes.db.Database;
 import routes.db.Dialect;
 
@@ -23,14 +26,37 @@ public final class JobStore {
             + "byte_size, mime_type, checksum, stage, status, progress, message, error_message, canonical_document_id, "
             + "task_id, attempts, created_at, updated_at, started_at, completed_at, deleted_at";
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
+
     private final Database db;
 
     /** Appends the event of every change, in the change's transaction. */
     private final JobEvents events;
+    private final Observer observer;
+
+    /**
+     * Told of every change this store makes (metrics count them). Called inside the change's transaction: it must
+     * not fail and not block.
+     */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        default void created(IngestJob job) {
+        }
+
+        default void moved(IngestJob job, JobMove move) {
+        }
+    }
 
     public JobStore(Database db, JobEvents events) {
+        this(db, events, Observer.NONE);
+    }
+
+    public JobStore(Database db, JobEvents events, Observer observer) {
         this.events = events;
         this.db = db;
+        this.observer = observer;
     }
 
     public void insert(Connection c, IngestJob job) throws SQLException {
@@ -40,21 +66,52 @@ public final class JobStore {
                 job.message(), job.errorMessage(), job.canonicalDocumentId(), job.taskId(), job.attempts(),
                 job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
         events.append(c, job, JobEvents.CREATED);
+        observer.created(job);
     }
 
     /** After an UPDATE that changed the job (n == 1): its event, with the job as it now is. */
-    private boolean changed(Connection c, int n, UUID jobId, String type) throws SQLException {
-        return changedJob(c, n, jobId, type).isPresent();
+    private boolean changed(Connection c, int n, UUID jobId, String type, JobMove move) throws SQLException {
+        return changedJob(c, n, jobId, type, move, true).isPresent();
+    }
+
+    private Optional<IngestJob> changedJob(Connection c, int n, UUID jobId, String type, JobMove move)
+            throws SQLException {
+        return changedJob(c, n, jobId, type, move, true);
     }
 
     /** The same, handing back the job as it now is (read once, for the event and the caller). */
-    private Optional<IngestJob> changedJob(Connection c, int n, UUID jobId, String type) throws SQLException {
+    /** {@code transition}: the change is worth a log line (a status, or a stage entered), not a progress step. */
+    private Optional<IngestJob> changedJob(Connection c, int n, UUID jobId, String type, JobMove move,
+            boolean transition) throws SQLException {
         if (n != 1) {
             return Optional.empty();
         }
         IngestJob job = db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId).orElseThrow();
         events.append(c, job, type);
+        observer.moved(job, move);
+        if (transition || LOG.isDebugEnabled()) {
+            logTransition(job, type, transition);
+        }
         return Optional.of(job);
+    }
+
+    /** One line per transition, with the job and its project in the MDC (job_id, project_id) for log search. */
+    private static void logTransition(IngestJob job, String type, boolean info) {
+        MDC.put("job_id", job.id().toString());
+        MDC.put("project_id", job.projectId().toString());
+        try {
+            String line = "{} status={} stage={} attempt={} project={}: {}";
+            Object[] args = {type.substring(type.lastIndexOf('.') + 1), job.status(), job.stage(), job.attempts(),
+                job.projectId(), job.message()};
+            if (info) {
+                LOG.info(line, args);
+            } else {
+                LOG.debug(line, args);
+            }
+        } finally {
+            MDC.remove("job_id");
+            MDC.remove("project_id");
+        }
     }
 
     /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
@@ -73,7 +130,7 @@ public final class JobStore {
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.RETRY)
                 + ", error_message = ?, message = ?, next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
                 + " WHERE id = ? AND " + MoveSql.where(JobMove.RETRY),
-                error, message, nextAttemptAt, now, jobId, owner), jobId, JobEvents.UPDATED));
+                error, message, nextAttemptAt, now, jobId, owner), jobId, JobEvents.UPDATED, JobMove.RETRY));
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
@@ -159,7 +216,7 @@ public final class JobStore {
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND "
                     + MoveSql.where(JobMove.CANCEL),
                     now, now, jobId, projectId);
-            Optional<IngestJob> cancelled = changedJob(c, moved, jobId, JobEvents.CANCELLED);
+            Optional<IngestJob> cancelled = changedJob(c, moved, jobId, JobEvents.CANCELLED, JobMove.CANCEL);
             if (cancelled.isPresent()) {
                 return Optional.of(new Transition(cancelled.get(), true));
             }
@@ -181,7 +238,7 @@ public final class JobStore {
                     + " status = " + MoveSql.newStatus(JobMove.DELETE)
                     + " WHERE id = ? AND project_id = ? AND " + MoveSql.where(JobMove.DELETE),
                     now, now, now, jobId, projectId);
-            changed(c, n, jobId, JobEvents.DELETED);
+            changed(c, n, jobId, JobEvents.DELETED, JobMove.DELETE);
             return before;
         });
     }
@@ -201,7 +258,7 @@ public final class JobStore {
                     + " WHERE id = ? AND ((" + MoveSql.where(JobMove.CLAIM) + ") OR (" + MoveSql.where(JobMove.TAKE_OVER) + "))",
                     owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(),
                     JobStage.FETCH.progress(), jobId, now);
-            return changedJob(c, n, jobId, JobEvents.UPDATED);
+            return changedJob(c, n, jobId, JobEvents.UPDATED, JobMove.CLAIM);
         });
     }
 
@@ -212,12 +269,13 @@ public final class JobStore {
     public boolean advance(UUID jobId, String owner, Duration lease, JobStage stage, double progress, String message,
             SourceFacts facts) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
+        boolean stageEntered = progress == stage.progress();
+        return db.inTransaction(c -> changedJob(c, db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
                 + " lease_expires_at = ?, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
                 + " WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
                 stage, progress, message, now, now.plus(lease), facts.byteSize(), facts.checksum(), facts.mimeType(),
-                jobId, owner), jobId, JobEvents.UPDATED));
+                jobId, owner), jobId, JobEvents.UPDATED, JobMove.PROGRESS, stageEntered).isPresent());
     }
 
     /**
@@ -234,7 +292,7 @@ public final class JobStore {
                 + " mime_type = COALESCE(mime_type, ?)"
                 + " WHERE id = ? AND " + MoveSql.where(JobMove.COMPLETE),
                 JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
-                facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED);
+                facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED, JobMove.COMPLETE);
         if (completed) {
             // The job it replaces goes in the same transaction: readers see one version or the other.
             Optional<UUID> earlier = db.queryOne(c, "SELECT supersedes_job_id FROM ingest_jobs WHERE id = ?",
@@ -261,7 +319,8 @@ public final class JobStore {
                 + " completed_at = CASE WHEN " + MoveSql.changesStatus(JobMove.RETIRE) + " THEN ? ELSE completed_at END,"
                 + " message = CASE WHEN " + MoveSql.changesStatus(JobMove.RETIRE) + " THEN 'Retired: its source changed or is gone'"
                 + " ELSE message END, lease_owner = NULL, lease_expires_at = NULL, status = " + MoveSql.newStatus(JobMove.RETIRE)
-                + " WHERE id = ? AND " + MoveSql.where(JobMove.RETIRE), now, now, now, jobId), jobId, JobEvents.DELETED);
+                + " WHERE id = ? AND " + MoveSql.where(JobMove.RETIRE), now, now, now, jobId), jobId, JobEvents.DELETED,
+                JobMove.RETIRE);
     }
 
     /** What an attempt learned about its source; null where it learned nothing. */
@@ -280,7 +339,7 @@ public final class JobStore {
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.FAIL)
                 + ", error_message = ?, message = ?, completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
                 + " WHERE id = ? AND " + MoveSql.where(JobMove.FAIL),
-                error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED));
+                error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED, JobMove.FAIL));
     }
 
     /**

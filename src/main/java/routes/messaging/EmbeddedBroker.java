@@ -52,6 +52,16 @@ public final class EmbeddedBroker extends ServiceSupport {
         }
     }
 
+    /** Messages waiting on a queue of this broker (a gauge of the metrics); 0 for a queue it does not have. */
+    public long messageCount(String queue) {
+        EmbeddedActiveMQ current = server;
+        if (current == null || current.getActiveMQServer() == null) {
+            return 0;
+        }
+        var q = current.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(queue));
+        return q == null ? 0 : q.getMessageCount();
+    }
+
     @Override
     protected void doStop() throws Exception {
         if (server != null) {

@@ -22,12 +22,14 @@ public final class JobClaims {
 
     private final JobStore jobs;
     private final Duration lease;
+    private final StageHook hook;
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
     private final Map<UUID, String> active = new ConcurrentHashMap<>();
 
-    public JobClaims(JobStore jobs, Duration lease) {
+    public JobClaims(JobStore jobs, Duration lease, StageHook hook) {
         this.jobs = jobs;
         this.lease = lease;
+        this.hook = hook;
     }
 
     /** Claims the job for one attempt; null when it is not ours to run (finished, cancelled, deleted, taken). */
@@ -49,6 +51,7 @@ public final class JobClaims {
     public void release(JobRun run) {
         active.remove(run.job().id(), run.attempt());
         run.deleteTemporaryFiles();
+        hook.afterAttempt(run);
     }
 
     /** Extends the leases of this process's running attempts, so that no other worker takes them over. */

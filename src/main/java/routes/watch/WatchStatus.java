@@ -55,6 +55,18 @@ public final class WatchStatus {
         failed.addAndGet(round.failed.get());
     }
 
+    /** The counters by name, for the metrics: seen, accepted, rejected, duplicates_skipped, retired, failed_reads. */
+    public Map<String, java.util.function.Supplier<Number>> counters() {
+        Map<String, java.util.function.Supplier<Number>> counters = new LinkedHashMap<>();
+        counters.put("seen", seen::get);
+        counters.put("accepted", accepted::get);
+        counters.put("rejected", rejected::get);
+        counters.put("duplicates_skipped", duplicatesSkipped::get);
+        counters.put("retired", retired::get);
+        counters.put("failed_reads", failed::get);
+        return counters;
+    }
+
     /** Healthy while the last listing succeeded. */
     public boolean healthy() {
         return lastError == null;

@@ -44,7 +44,7 @@ class JobStoreMovesTest {
     }
 
     private static Database open(String url) {
-        Database db = new Database(url, null, null, 2);
+        Database db = new Database(url, null, null, 2, java.time.Duration.ofSeconds(5));
         db.migrate();
         return db;
     }

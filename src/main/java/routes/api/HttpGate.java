@@ -1,0 +1,135 @@
+package routes.api;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * What every request to /api meets before any route: a request id ({@code X-Request-Id}, taken from the client when
+ * it sends a sane one, else made up; echoed on the answer and carried into the log lines of the request), CORS for
+ * the configured origins, and, until the service has fully started, a 503 JSON answer instead of the HTML 404 Vert.x
+ * gives for routes that do not exist yet.
+ */
+public final class HttpGate implements StartupListener {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+    /** The Camel header the request id travels in: Camel's breadcrumb, which its MDC logging puts in every line. */
+    private static final String BREADCRUMB = "breadcrumbId";
+    private static final String STARTING = "Starting: the service is not ready yet; try again in a moment";
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final List<String> corsOrigins;
+    private volatile boolean started;
+    private volatile boolean installed;
+
+    /** @param corsOrigins origins that may call the API from a browser ({@code https://app.example.org}); none: no CORS */
+    public HttpGate(List<String> corsOrigins) {
+        this.corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    private final java.util.Set<Router> gated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Gates every router not gated yet: the platform's as soon as it exists, the server's once it listens. */
+    private synchronized void install(CamelContext context) {
+        if (!installed) {
+            for (Router router : routers(context)) {
+                if (gated.add(router)) {
+                    install(router);
+                }
+            }
+            installed = gated.size() >= 2;
+        }
+    }
+
+    /**
+     * The server binds its router and then listens within the same start-up step, with no event in between: a
+     * short-lived thread looks for the router every millisecond from the start of the context until it is gated.
+     */
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        Thread watcher = new Thread(() -> {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!installed && !started && System.nanoTime() < deadline) {
+                install(context);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }, "cortex-http-gate");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // fully started is what counts: see below
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+        started = true;
+    }
+
+    /** The platform's router, and the server's own outer router (it answers what the platform's does not). */
+    private static List<Router> routers(CamelContext context) {
+        List<Router> routers = new java.util.ArrayList<>();
+        for (VertxPlatformHttpRouter platform : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            routers.add(platform);
+            if (platform.getServer() != null && platform.getServer().getServer() != null
+                    && platform.getServer().getServer().requestHandler() instanceof Router outer) {
+                routers.add(outer);
+            }
+        }
+        return routers;
+    }
+
+    void install(Router router) {
+        // Until the routes exist, an unknown path is a route still to come: "Starting", not Vert.x's HTML 404.
+        // HttpErrorPages replaces this with the JSON 404 once the service has started.
+        router.errorHandler(404, ctx -> {
+            if (!ctx.response().ended()) {
+                ctx.response().setStatusCode(started ? 404 : 503).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("detail", started ? "Not found" : STARTING).encode());
+            }
+        });
+        router.route("/api/*").order(-1000).handler(this::requestId);
+        if (!corsOrigins.isEmpty()) {
+            CorsHandler cors = CorsHandler.create().addOrigins(corsOrigins)
+                    .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
+                    .allowedHeaders(java.util.Set.of("Content-Type", "Idempotency-Key", REQUEST_ID, "Last-Event-ID"))
+                    .exposedHeaders(java.util.Set.of(REQUEST_ID)).maxAgeSeconds(600);
+            router.route("/api/*").order(-999).handler(cors);
+        }
+        router.route("/api/*").order(-998).handler(this::gate);
+    }
+
+    private void requestId(RoutingContext ctx) {
+        String given = ctx.request().getHeader(REQUEST_ID);
+        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        ctx.request().headers().set(REQUEST_ID, id).set(BREADCRUMB, id);
+        ctx.response().putHeader(REQUEST_ID, id);
+        ctx.next();
+    }
+
+    private void gate(RoutingContext ctx) {
+        if (started) {
+            ctx.next();
+            return;
+        }
+        ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "1")
+                .end(new JsonObject().put("detail", STARTING).encode());
+    }
+
+    /** Whether a browser page of {@code origin} may use the streams (the WebSocket origin check). */
+    public boolean originAllowed(String origin) {
+        return origin == null || corsOrigins.contains(origin);
+    }
+}

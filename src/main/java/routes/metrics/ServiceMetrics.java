@@ -1,0 +1,121 @@
+package routes.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import routes.api.JobApi;
+import routes.job.IngestJob;
+import routes.job.JobMove;
+import routes.job.JobStage;
+import routes.job.JobStore;
+import routes.processing.JobRun;
+import routes.processing.StageHook;
+
+/**
+ * The service's own meters (docs/operations.md lists them): jobs by what happened to them, attempts and retries,
+ * stage durations and queue wait, uploads. Labels never name a job or a project: their number is bounded by the
+ * code (moves, stages, rejection reasons), not by the data.
+ */
+public final class ServiceMetrics implements JobStore.Observer, StageHook, JobApi.Uploads {
+
+    /** Histogram buckets of the durations: a few, from 10 ms to a minute, so that a scrape stays small. */
+    private static final Duration[] BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final MeterRegistry registry;
+    private final Counter created;
+    private final Counter events;
+    private final Counter uploadBytes;
+    private final Timer queueWait;
+    /** Attempt -> the stage it is in and when it entered it, until the attempt ends. */
+    private final Map<String, StageClock> clocks = new ConcurrentHashMap<>();
+
+    private record StageClock(JobStage stage, long startedNanos) {
+    }
+
+    public ServiceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.created = Counter.builder("cortex.jobs.submitted").description("Jobs created (API, uploads, watch)")
+                .register(registry);
+        this.events = Counter.builder("cortex.events.recorded").description("Job events written to the outbox")
+                .register(registry);
+        this.uploadBytes = Counter.builder("cortex.upload.bytes").baseUnit("bytes")
+                .description("Bytes of accepted uploads").register(registry);
+        this.queueWait = Timer.builder("cortex.queue.wait").description("From a job's creation to its first claim")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+        for (JobMove move : JobMove.values()) {
+            moves(move);
+        }
+    }
+
+    private Counter moves(JobMove move) {
+        return Counter.builder("cortex.jobs.moves").tag("move", move.name().toLowerCase(java.util.Locale.ROOT))
+                .description("Job changes by move: claim (attempts), retry, complete, fail, cancel, delete, retire,"
+                        + " progress").register(registry);
+    }
+
+    @Override
+    public void created(IngestJob job) {
+        created.increment();
+        events.increment();
+    }
+
+    @Override
+    public void moved(IngestJob job, JobMove move) {
+        events.increment();
+        moves(move).increment();
+        if (move == JobMove.CLAIM && job.attempts() == 1 && job.startedAt() != null) {
+            queueWait.record(Duration.between(job.createdAt(), job.startedAt()));
+        }
+    }
+
+    @Override
+    public void beforeStage(JobRun run, JobStage stage) {
+        long now = System.nanoTime();
+        StageClock previous = clocks.put(run.attempt(), new StageClock(stage, now));
+        if (previous != null && previous.stage() != stage) {
+            stageTimer(previous.stage()).record(Duration.ofNanos(now - previous.startedNanos()));
+        }
+    }
+
+    @Override
+    public void afterAttempt(JobRun run) {
+        StageClock last = clocks.remove(run.attempt());
+        if (last != null) {
+            stageTimer(last.stage()).record(Duration.ofNanos(System.nanoTime() - last.startedNanos()));
+        }
+    }
+
+    private Timer stageTimer(JobStage stage) {
+        return Timer.builder("cortex.stage.duration").tag("stage", stage.toString())
+                .description("Time an attempt spent in a stage").serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    /** A value read when the metrics are scraped (queue depth, connected clients, relay lag ...). */
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A count kept elsewhere (the watch's), read when the metrics are scraped. */
+    public void counter(String name, String tag, String tagValue, String description,
+            java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+                .tag(tag, tagValue).description(description).register(registry);
+    }
+
+    @Override
+    public void accepted(long bytes) {
+        uploadBytes.increment(bytes);
+    }
+
+    @Override
+    public void rejected(String reason) {
+        Counter.builder("cortex.upload.rejected").tag("reason", reason).description("Uploads refused, by reason")
+                .register(registry).increment();
+    }
+}
