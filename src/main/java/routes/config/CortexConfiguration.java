@@ -12,6 +12,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import routes.api.Dashboard;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
@@ -161,6 +162,9 @@ public class CortexConfiguration implements CamelConfiguration {
         gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins")));
+        if (api) {
+            context.addStartupListener(new Dashboard());
+        }
     }
 
     /**

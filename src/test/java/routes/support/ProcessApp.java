@@ -125,7 +125,9 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
                 }
                 try (Socket s = new Socket("127.0.0.1", httpPort)) {
                     s.close();
-                    return get("/api/projects").json() != null;
+                    // 503 "Starting" until the routes exist; a worker-only process answers JSON 404s
+                    Reply reply = get("/api/projects");
+                    return reply.json() != null && reply.status() != 503;
                 } catch (IOException | UncheckedIOException notYet) {
                     return false;
                 }

@@ -42,7 +42,10 @@ class WatchInstancesTest {
     void twoInstancesWatchingOnePrefixCreateOneJobPerObjectAndReadEachOnce() {
         String db = TestDatabase.freshPostgres();
         try (S3ProxyServer s3 = S3ProxyServer.start(tmp, TestApp.freePort(), true); S3Client client = s3.client()) {
-            Map<String, String> settings = WatchTest.watchSettings(s3, Map.of("cortex.watch.max-objects-per-poll", "20"));
+            // A settle window of a second: S3Proxy's filesystem store lists an object's temporary file while it
+            // writes it (real S3 shows an object only once it is complete); the window leaves such files alone.
+            Map<String, String> settings = WatchTest.watchSettings(s3, Map.of("cortex.watch.max-objects-per-poll", "20",
+                    "cortex.watch.min-age-seconds", "1"));
             try (TestApp a = TestApp.start(db, tmp.resolve("a"), settings);
                     TestApp b = TestApp.start(db, tmp.resolve("b"), settings)) {
                 String project = WatchTest.project(a, "shared");
@@ -67,7 +70,8 @@ class WatchInstancesTest {
         String db = TestDatabase.sqlite(tmp);
         try (S3ProxyServer s3 = S3ProxyServer.start(tmp, TestApp.freePort(), true); S3Client client = s3.client()) {
             Map<String, String> env = ProcessApp.env(tmp, db, "all");
-            Map<String, String> watch = WatchTest.watchSettings(s3, Map.of("cortex.watch.lease-seconds", "3"));
+            Map<String, String> watch = WatchTest.watchSettings(s3, Map.of("cortex.watch.lease-seconds", "3",
+                    "cortex.watch.min-age-seconds", "1"));
             watch.forEach((key, value) -> env.put(routes.config.Settings.envName(key), value));
             String project;
             int atKill;

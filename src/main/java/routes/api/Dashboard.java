@@ -1,0 +1,54 @@
+package routes.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * The dashboard at {@code /}: three static files from the jar (web/), served by Vert.x routes on the API's router.
+ * No build step and nothing from elsewhere: the page works offline.
+ */
+public final class Dashboard implements StartupListener {
+
+    /** Path -> resource and its type. */
+    private static final Map<String, String[]> FILES = Map.of(
+            "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
+            "/ui/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
+            "/ui/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"});
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            install(router);
+        }
+    }
+
+    private static void install(Router router) {
+        FILES.forEach((path, file) -> {
+            Buffer content = Buffer.buffer(read(file[0]));
+            router.get(path).handler(ctx -> ctx.response().putHeader("Content-Type", file[1])
+                    .putHeader("Cache-Control", "no-cache").putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:;"
+                            + " img-src 'self' data:; style-src 'self'; script-src 'self'")
+                    .end(content));
+        });
+    }
+
+    private static byte[] read(String resource) {
+        try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package routes.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver): create a project, upload a file
+ * and see the upload progress, watch the job's progress bar reach 100 % and its status become completed without a
+ * reload, cancel a slow job, delete a job after confirming, open a job's chunks. Screenshots go to
+ * target/screenshots. Without Chromium the test says so loudly and does not count as passed; where
+ * CORTEX_BROWSER_TESTS=required (CI) a missing browser fails it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    TestApp app;
+    ChromeDriver browser;
+    WebDriverWait wait;
+    Path dir;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (!present) {
+            String message = "BROWSER TEST NOT RUN: " + CHROMIUM + " or " + DRIVER + " is missing"
+                    + " (apt-get install chromium chromium-driver); it does not count as passed";
+            System.err.println("\n!!!!! " + message + " !!!!!\n");
+            if ("required".equals(System.getenv("CORTEX_BROWSER_TESTS"))) {
+                throw new IllegalStateException(message);
+            }
+            Assumptions.abort(message);
+        }
+        app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of(
+                "cortex.testing.stage-delay-ms", "400", "cortex.worker.progress-interval-ms", "0"));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // rows and lists are redrawn on every live event: an element found a moment ago may be gone; look again
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private WebElement row(String fileName) {
+        return wait.until(d -> d.findElements(By.cssSelector("#jobs tr")).stream()
+                .filter(r -> r.getText().contains(fileName)).findFirst().orElse(null));
+    }
+
+    /** Clicks a button of a job's row; the row is redrawn on every live event, so a stale element is looked up again. */
+    private void click(String fileName, String button) {
+        wait.ignoring(org.openqa.selenium.NoSuchElementException.class).until(d -> {
+                    row(fileName).findElement(By.cssSelector(button)).click();
+                    return true;
+                });
+    }
+
+    private String text(String fileName, String selector) {
+        return wait.until(d -> row(fileName).findElement(By.cssSelector(selector)).getText());
+    }
+
+    private void upload(String fileName, String content) throws Exception {
+        Path file = Files.writeString(dir.resolve(fileName), content, StandardCharsets.UTF_8);
+        browser.findElement(By.id("upload-file")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.cssSelector("#upload-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Uploaded " + fileName));
+    }
+
+    private void confirm() {
+        wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
+        browser.findElement(By.id("confirm-yes")).click();
+    }
+
+    @Test
+    void aPersonIngestsWatchesCancelsDeletesAndReadsChunks() throws Exception {
+        browser.get(app.uri("/").toString());
+        assertThat(browser.getTitle()).isEqualTo("Cortex Ingest");
+
+        // create a project
+        browser.findElement(By.id("project-name")).sendKeys("Browser project");
+        browser.findElement(By.cssSelector("#project-form button")).click();
+        wait.until(d -> new Select(d.findElement(By.id("project-select"))).getFirstSelectedOption().getText()
+                .equals("Browser project"));
+        wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
+
+        // upload a file: the upload bar fills, the job's bar reaches 100 % and it completes, with no reload
+        String text = "The handbook of the browser test.\n\n" + "A paragraph about ingesting documents. ".repeat(400);
+        upload("handbook.txt", text);
+        assertThat(browser.findElement(By.id("upload-progress")).getAttribute("value")).isEqualTo("100");
+        screenshot("1-uploaded");
+        wait.until(d -> text("handbook.txt", ".status").equals("completed"));
+        String progress = wait.until(d -> row("handbook.txt").findElement(By.cssSelector("progress")).getAttribute("value"));
+        assertThat(progress).isEqualTo("100");
+        screenshot("2-completed");
+
+        // a slow job is cancelled after confirming
+        upload("slow.txt", "A slow document. ".repeat(50));
+        click("slow.txt", "button.cancel");
+        confirm();
+        wait.until(d -> text("slow.txt", ".status").equals("cancelled"));
+        screenshot("3-cancelled");
+
+        // the cancelled job is deleted after confirming: gone from the page and from the API
+        String slowId = wait.until(d -> row("slow.txt").getAttribute("data-job-id"));
+        click("slow.txt", "button.delete");
+        confirm();
+        wait.until(d -> d.findElements(By.cssSelector("tr[data-job-id='" + slowId + "']")).isEmpty());
+        String project = new Select(browser.findElement(By.id("project-select"))).getFirstSelectedOption()
+                .getAttribute("value");
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + slowId).status()).isEqualTo(404);
+
+        // the completed job's documents and chunks
+        click("handbook.txt", "button.docs");
+        wait.until(d -> !d.findElements(By.cssSelector("button.chunks-of")).isEmpty());
+        browser.findElement(By.cssSelector("button.chunks-of")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#chunks li")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("#chunks li")).getText()).contains("handbook of the browser test");
+        assertThat(browser.findElement(By.id("chart")).getAttribute("aria-label")).contains("finished in the last hour");
+        screenshot("4-chunks");
+
+        // readable at phone width
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 900));
+        screenshot("5-phone");
+        boolean shown = wait.until(d -> row("handbook.txt").isDisplayed());
+        assertThat(shown).isTrue();
+    }
+}
