@@ -26,7 +26,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule importsRunDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Boot").definedBy("routes", "routes.config..")
-            .layer("Metrics").definedBy("routes.metrics..")
+            .layer("Metrics").definedBy("routes.metrics..", "routes.health..")
             .layer("Http").definedBy("routes.api..", "routes.stream..")
             .layer("Watch").definedBy("routes.watch..")
             .layer("Jobs").definedBy("routes.job..", "routes.project..")

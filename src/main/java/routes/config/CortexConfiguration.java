@@ -22,6 +22,7 @@ import routes.api.Json;
 import routes.api.MultipartReceiver;
 import routes.api.ProjectApi;
 import routes.db.Database;
+import routes.health.DependencyCheck;
 import routes.document.DocumentStore;
 import routes.job.IdempotencyKeys;
 import routes.job.JobEvents;
@@ -102,6 +103,7 @@ public class CortexConfiguration implements CamelConfiguration {
         stopWithContext(context, db::close);
         db.migrate();
         registry.bind("database", db);
+        registry.bind("databaseReadiness", new DependencyCheck("database", db::check));
 
         if (!eager) {
             messaging(context, settings);
@@ -114,6 +116,7 @@ public class CortexConfiguration implements CamelConfiguration {
         LocalStorage local = new LocalStorage(settings.path("cortex.storage.local-dir"), prefix);
         ObjectStore storage = settings.oneOf("cortex.storage.backend", "local", "s3").equals("s3")
                 ? s3(context, settings, prefix) : local;
+        registry.bind("storageReadiness", new DependencyCheck("storage", storage::check));
         ContentTypes contentTypes = new ContentTypes(settings.list("cortex.storage.allowed-content-types"));
         List<Path> roots = settings.list("cortex.local-source-roots").stream()
                 .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
@@ -201,6 +204,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.optional("cortex.broker.password").orElse(null),
                 settings.positiveInt("cortex.broker.max-connections"));
         context.addService(connection, true, true);
+        context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
     }
 

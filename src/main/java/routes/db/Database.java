@@ -61,6 +61,11 @@ public final class Database implements AutoCloseable {
         this.dataSource = new HikariDataSource(config);
     }
 
+    /** A trivial query: throws when the database cannot be reached within the connection timeout (readiness). */
+    public void check() {
+        read(c -> query(c, "SELECT 1", rs -> rs.getInt(1)));
+    }
+
     /** Applies the migrations of this database's dialect; history lives in schema_migrations. */
     public void migrate() {
         // Flyway holds two connections at once on SQLite, which IMMEDIATE transactions would lock against each other.

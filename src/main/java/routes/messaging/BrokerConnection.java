@@ -21,6 +21,13 @@ public final class BrokerConnection extends ServiceSupport {
         pool.setMaxConnections(maxConnections);
     }
 
+    /** Opens and closes a connection: throws when the broker cannot be reached (readiness). */
+    public void check() throws jakarta.jms.JMSException {
+        try (jakarta.jms.Connection connection = connectionFactory().createConnection()) {
+            connection.getMetaData();
+        }
+    }
+
     public ConnectionFactory connectionFactory() {
         return pool;
     }

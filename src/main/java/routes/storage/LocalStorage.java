@@ -26,6 +26,19 @@ public final class LocalStorage implements ObjectStore {
         }
     }
 
+    @Override
+    public void check() {
+        try {
+            // the directory appears with the first upload; a missing one that can be made is no failure
+            java.nio.file.Files.createDirectories(root);
+        } catch (java.io.IOException e) {
+            throw new StorageUnavailableException("storage directory " + root + " cannot be created: " + e.getMessage(), e);
+        }
+        if (!java.nio.file.Files.isWritable(root)) {
+            throw new StorageUnavailableException("storage directory " + root + " is not a writable directory", null);
+        }
+    }
+
     public Path root() {
         return root;
     }

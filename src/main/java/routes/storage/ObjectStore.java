@@ -27,6 +27,9 @@ public interface ObjectStore {
      */
     LocalCopy fetch(String sourceUri, Path tempDir);
 
+    /** Throws when the store cannot be used now (the bucket unreachable, the directory not writable): readiness. */
+    void check();
+
     /** A local file holding an object's bytes. */
     record LocalCopy(Path path, boolean temporary) {
     }

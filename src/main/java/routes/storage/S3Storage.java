@@ -45,6 +45,15 @@ public final class S3Storage implements ObjectStore {
         this.region = region;
     }
 
+    @Override
+    public void check() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (RuntimeException e) {
+            throw new StorageUnavailableException("bucket " + bucket + " cannot be reached: " + e.getMessage(), e);
+        }
+    }
+
     /** Creates the bucket if it is missing; us-east-1 takes no location constraint, every other region needs one. */
     public void ensureBucket() {
         try {

@@ -1,0 +1,59 @@
+package routes.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import routes.support.ApiClient.Reply;
+import routes.support.TestApp;
+
+/**
+ * Readiness that means something: with its PostgreSQL stopped the service says so in /observe/health (the database
+ * entry down, with why), answers the API with 503 JSON within a couple of seconds, and is ready again without a
+ * restart once the database is back. The database here is an embedded PostgreSQL the test can stop and start.
+ */
+class ReadinessTest {
+
+    @TempDir
+    Path tmp;
+
+    private static EmbeddedPostgres postgres(Path dir, int port) throws Exception {
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir).setCleanDataDirectory(false).start();
+    }
+
+    @Test
+    void aStoppedDatabaseMakesTheServiceUnreadyAndItRecoversByItself() throws Exception {
+        int port = TestApp.freePort();
+        Path data = tmp.resolve("pg");
+        EmbeddedPostgres pg = postgres(data, port);
+        String url = pg.getJdbcUrl("postgres", "postgres");
+        try (TestApp app = TestApp.start(url, tmp.resolve("app"), Map.of())) {
+            Reply ready = app.get("/observe/health");
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"name\":\"database\",\"status\":\"UP\"")
+                    .contains("\"name\":\"broker\",\"status\":\"UP\"").contains("\"name\":\"storage\",\"status\":\"UP\"");
+
+            pg.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/observe/health").status() == 503);
+            assertThat(app.get("/observe/health").body()).contains("database is unreachable");
+            long start = System.nanoTime();
+            Reply unavailable = app.get("/api/projects");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(unavailable.status()).isEqualTo(503);
+            assertThat(unavailable.json().get("detail").asText()).startsWith("Service temporarily unavailable");
+            assertThat(millis).as("answered within the connection timeout, not the pool's 30 s").isLessThan(10_000);
+
+            pg = postgres(data, port);
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.get("/observe/health").status() == 200);
+            assertThat(app.get("/api/projects").status()).isEqualTo(200);
+        } finally {
+            pg.close();
+        }
+    }
+}
