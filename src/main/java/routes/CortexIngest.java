@@ -2,6 +2,7 @@ package routes;
 
 import org.apache.camel.main.Main;
 import routes.config.CortexConfiguration;
+import routes.config.RouteOverrides;
 
 /** Starts Cortex Ingest: camel-main loads application.properties, {@link CortexConfiguration} and camel/*.camel.yaml. */
 public final class CortexIngest {
@@ -20,6 +21,7 @@ public final class CortexIngest {
     public static Main application() {
         Main main = new Main();
         main.configure().addConfiguration(CortexConfiguration.class);
+        main.addMainListener(new RouteOverrides());
         return main;
     }
 }
