@@ -158,7 +158,20 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
         settings.positiveInt("cortex.idempotency.retention-hours");
         settings.positiveInt("cortex.idempotency.purge-period-ms");
-        worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir, metrics);
+        JobClaims claims = worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir, metrics);
+        // Shutdown (SIGTERM): the running attempts hand their jobs back at their next checkpoint, while Camel's
+        // graceful shutdown (CORTEX_SHUTDOWN_GRACE_SECONDS) waits for them and stops taking messages and requests.
+        context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                claims.stop();
+            }
+
+            @Override
+            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
+            }
+        });
 
         WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix, metrics);
         StreamHub hub = streams(context, settings, events, jobs, json, api);
@@ -269,7 +282,7 @@ public class CortexConfiguration implements CamelConfiguration {
      * within the upload limit and timeouts, Tika, archives, trees, chunks, the store), and the outcome of a failed
      * attempt. The cortex.testing.* switches bind a fault-injection hook only when one of them is set.
      */
-    private static void worker(Registry registry, Settings settings, Database db, JobStore jobs,
+    private static JobClaims worker(Registry registry, Settings settings, Database db, JobStore jobs,
             DocumentStore documents, ObjectStore storage, AddressGuard guard, long maxBytes, Path tempDir,
             ServiceMetrics metrics) {
         Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
@@ -281,8 +294,10 @@ public class CortexConfiguration implements CamelConfiguration {
             registry.bind("faultInjection", faults);
             hook = StageHook.both(faults, metrics);
         }
+        JobClaims claims = new JobClaims(jobs, lease, hook);
+        registry.bind("jobClaims", claims);
         StageProgress progress = new StageProgress(jobs, lease,
-                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook);
+                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook, claims);
         HttpFetcher http = new HttpFetcher(guard, maxBytes,
                 Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms")),
                 Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms")),
@@ -290,7 +305,6 @@ public class CortexConfiguration implements CamelConfiguration {
         RepositoryCloner cloner = new RepositoryCloner(guard,
                 Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
         TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"));
-        registry.bind("jobClaims", new JobClaims(jobs, lease, hook));
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
         registry.bind("verifyStage", new VerifyStage(progress));
         registry.bind("detectStage", new DetectStage(progress, new TypeDetector(), extractor));
@@ -302,6 +316,7 @@ public class CortexConfiguration implements CamelConfiguration {
         registry.bind("chunkStage", new ChunkStage(progress, chunkSplitter(settings)));
         registry.bind("storeStage", new StoreStage(progress, db, jobs, documents));
         registry.bind("jobOutcome", new JobOutcome(jobs));
+        return claims;
     }
 
     private static ChunkSplitter chunkSplitter(Settings settings) {

@@ -23,6 +23,8 @@ public final class JobClaims {
     private final JobStore jobs;
     private final Duration lease;
     private final StageHook hook;
+    private volatile boolean stopping;
+
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
     private final Map<UUID, String> active = new ConcurrentHashMap<>();
 
@@ -34,6 +36,10 @@ public final class JobClaims {
 
     /** Claims the job for one attempt; null when it is not ours to run (finished, cancelled, deleted, taken). */
     public JobRun claim(String jobId) {
+        if (stopping) {
+            // the message rolls back to the broker; another instance, or this one after its restart, takes it
+            throw new JobHandedBack("the service is shutting down; job " + jobId + " not claimed");
+        }
         Optional<UUID> id = Ids.parse(jobId);
         if (id.isEmpty()) {
             LOG.warn("Dropping a hand-off without a valid job id: {}", jobId);
@@ -52,6 +58,18 @@ public final class JobClaims {
         active.remove(run.job().id(), run.attempt());
         run.deleteTemporaryFiles();
         hook.afterAttempt(run);
+    }
+
+    /**
+     * The service is shutting down: no new claim, and every running attempt hands its job back at its next
+     * checkpoint (a stage, a file) instead of going on.
+     */
+    public void stop() {
+        stopping = true;
+    }
+
+    boolean stopping() {
+        return stopping;
     }
 
     /** Extends the leases of this process's running attempts, so that no other worker takes them over. */

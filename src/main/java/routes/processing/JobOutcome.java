@@ -57,6 +57,20 @@ public final class JobOutcome {
         jobs.fail(run.job().id(), run.attempt(), reason, "Failed at stage " + stage + ": " + reason);
     }
 
+    /**
+     * The service is shutting down: the job goes back to the queue at once (it stays visible as queued) and is
+     * handed over again in the consuming transaction, like a retry without a wait.
+     */
+    public RetryDecision handBack(JobRun run) {
+        String jobId = run.job().id().toString();
+        Instant now = Dialect.now();
+        LOG.info("Job {} handed back to the queue: the service is shutting down", jobId);
+        if (!jobs.requeue(run.job().id(), run.attempt(), null, "Handed back to the queue at shutdown", now)) {
+            throw new JobStopped("job " + jobId + " was cancelled or taken over before it was handed back");
+        }
+        return new RetryDecision(jobId, true, 0, now.toEpochMilli());
+    }
+
     public void stopped(JobRun run, Exception reason) {
         LOG.info("Stopped {}: {}", run, reason.getMessage());
     }

@@ -17,12 +17,14 @@ public final class StageProgress {
     private final Duration lease;
     private final Duration progressInterval;
     private final StageHook hook;
+    private final JobClaims claims;
 
-    public StageProgress(JobStore jobs, Duration lease, Duration progressInterval, StageHook hook) {
+    public StageProgress(JobStore jobs, Duration lease, Duration progressInterval, StageHook hook, JobClaims claims) {
         this.jobs = jobs;
         this.lease = lease;
         this.progressInterval = progressInterval;
         this.hook = hook;
+        this.claims = claims;
     }
 
     /** The attempt enters {@code stage} (again, for a stage with several steps). */
@@ -42,6 +44,9 @@ public final class StageProgress {
     }
 
     private void record(JobRun run, JobStage stage, double progress, String message) {
+        if (claims.stopping()) {
+            throw new JobHandedBack("the service is shutting down");
+        }
         long now = System.nanoTime();
         boolean held;
         if (now - run.lastWriteNanos() >= progressInterval.toNanos()) {

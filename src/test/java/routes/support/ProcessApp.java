@@ -107,6 +107,12 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
         throw new IllegalStateException("no VmHWM in /proc status");
     }
 
+    /** SIGTERM, as an orchestrator stops a service; true when the process exited within {@code timeout}. */
+    public boolean terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop. */
     public void kill() {
         process.destroyForcibly();
