@@ -12,12 +12,12 @@ import org.apache.camel.Configuration;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import routes.api.Dashboard;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
 import routes.api.HttpGate;
 import routes.api.JobApi;
+import routes.api.StaticContent;
 import routes.api.Json;
 import routes.api.MultipartReceiver;
 import routes.api.ProjectApi;
@@ -179,7 +179,7 @@ public class CortexConfiguration implements CamelConfiguration {
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins")));
         if (api) {
-            context.addStartupListener(new Dashboard());
+            context.addStartupListener(new StaticContent());
         }
     }
 

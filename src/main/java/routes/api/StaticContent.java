@@ -12,16 +12,17 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * The dashboard at {@code /}: three static files from the jar (web/), served by Vert.x routes on the API's router.
- * No build step and nothing from elsewhere: the page works offline.
+ * Files from the jar, served by Vert.x routes on the API's router: the dashboard at {@code /} (web/: no build step
+ * and nothing from elsewhere, the page works offline) and the OpenAPI document at {@code /api/openapi.json}.
  */
-public final class Dashboard implements StartupListener {
+public final class StaticContent implements StartupListener {
 
     /** Path -> resource and its type. */
     private static final Map<String, String[]> FILES = Map.of(
             "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
             "/ui/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
-            "/ui/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"});
+            "/ui/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"},
+            "/api/openapi.json", new String[] {"openapi/openapi.json", "application/json"});
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -42,7 +43,7 @@ public final class Dashboard implements StartupListener {
     }
 
     private static byte[] read(String resource) {
-        try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = StaticContent.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the jar");
             }

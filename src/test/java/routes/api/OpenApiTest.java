@@ -1,0 +1,159 @@
+package routes.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import routes.support.ApiClient.Reply;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+
+/**
+ * /api/openapi.json: a valid OpenAPI 3 document (the swagger parser finds nothing wrong), naming every operation of
+ * the REST DSL, and describing what the service really answers: a response of every route, success and error, is
+ * checked against the schema the document gives for its status.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    TestApp app;
+    JsonNode doc;
+    Path file;
+    final List<String> checked = new ArrayList<>();
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        Path sources = Files.createDirectories(dir.resolve("sources"));
+        file = Files.writeString(sources.resolve("guide.md"), "# Guide\n\nHow to use the service.\n");
+        app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of("cortex.local-source-roots",
+                sources.toString()));
+        Reply reply = app.get("/api/openapi.json");
+        assertThat(reply.status()).isEqualTo(200);
+        doc = reply.json();
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void theDocumentIsValidOpenApi3() {
+        SwaggerParseResult result = new OpenAPIV3Parser().readContents(doc.toString());
+        assertThat(result.getMessages()).isEmpty();
+        assertThat(result.getOpenAPI().getPaths()).isNotEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOperationOfTheRestDslIsInTheDocument() throws Exception {
+        List<Object> files = (List<Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("src/main/resources/camel/rest-api.camel.yaml")));
+        Map<String, Object> rest = (Map<String, Object>) ((Map<String, Object>) files.get(0)).get("rest");
+        int operations = 0;
+        for (String verb : List.of("get", "post", "put", "delete", "patch")) {
+            for (Object op : (List<Object>) rest.getOrDefault(verb, List.of())) {
+                String path = rest.get("path") + (String) ((Map<String, Object>) op).get("path");
+                assertThat(doc.at("/paths").has(path)).as(path).isTrue();
+                assertThat(doc.at("/paths").get(path).has(verb)).as(verb + " " + path).isTrue();
+                operations++;
+            }
+        }
+        assertThat(operations).isEqualTo(11);
+        assertThat(doc.at("/paths/~1api~1projects~1{project_id}~1ingest~1upload/post").isMissingNode()).isFalse();
+    }
+
+    /** Checks an answer against the document: its status is listed for the operation, its body has that schema. */
+    private Reply check(String method, String path, Reply reply) {
+        String pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method + "/responses/"
+                + reply.status();
+        assertThat(doc.at(pointer).isMissingNode()).as(method + " " + path + " answered " + reply.status()
+                + ", which the document does not list: " + reply.body()).isFalse();
+        if (doc.at(pointer + "/content/application~1json/schema").isMissingNode()) {
+            assertThat(reply.body()).as("no body documented for " + pointer).isEmpty();
+        } else {
+            var schema = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30())
+                    .getSchema(SchemaLocation.of("classpath:openapi/openapi.json#" + pointer
+                            + "/content/application~1json/schema"));
+            assertThat(schema.validate(reply.json())).as(method + " " + path + " " + reply.status() + ": " + reply.body())
+                    .isEmpty();
+        }
+        checked.add(method + " " + path + " " + reply.status());
+        return reply;
+    }
+
+    @Test
+    void theAnswersOfEveryRouteMatchTheirSchemas() throws Exception {
+        String projects = "/api/projects";
+        String p = check("post", projects, app.postJson(projects, "{\"name\":\"contract\",\"description\":\"d\"}"))
+                .json().get("id").asText();
+        check("post", projects, app.postJson(projects, "{\"name\":\"\"}"));
+        check("get", projects, app.get(projects));
+        check("get", "/api/projects/{project_id}", app.get(projects + "/" + p));
+        check("get", "/api/projects/{project_id}", app.get(projects + "/" + java.util.UUID.randomUUID()));
+
+        String jobs = projects + "/" + p + "/ingest/jobs";
+        String job = check("post", "/api/projects/{project_id}/ingest/jobs",
+                app.postJson(jobs, "{\"source_path\":\"" + file + "\"}")).json().get("id").asText();
+        check("post", "/api/projects/{project_id}/ingest/jobs", app.postJson(jobs, "{}"));
+        check("get", "/api/projects/{project_id}/ingest/jobs", app.get(jobs));
+        check("get", "/api/projects/{project_id}/ingest/jobs", app.get(jobs + "?limit=0"));
+        check("get", "/api/projects/{project_id}/ingest/jobs/{job_id}", app.get(jobs + "/" + job));
+        check("get", "/api/projects/{project_id}/ingest/jobs/{job_id}", app.get(jobs + "/nope"));
+
+        String ingest = projects + "/" + p + "/ingest";
+        check("post", "/api/projects/{project_id}/ingest", app.postJson(ingest,
+                "{\"source_type\":\"text\",\"content\":\"inline\"}"));
+        check("post", "/api/projects/{project_id}/ingest", app.postJson(ingest, "{\"source_type\":\"video\"}"));
+        String upload = ingest + "/upload";
+        check("post", "/api/projects/{project_id}/ingest/upload",
+                app.upload(upload, "hello.txt", "hello".getBytes(StandardCharsets.UTF_8), "text/plain", null));
+        check("post", "/api/projects/{project_id}/ingest/upload",
+                app.upload(upload, "run.exe", "MZ".getBytes(StandardCharsets.UTF_8), "application/x-msdownload", null));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.get(jobs + "/" + job).json().get("status").asText()
+                .equals("completed"));
+        JsonNode docs = check("get", "/api/projects/{project_id}/ingest/jobs/{job_id}/documents",
+                app.get(jobs + "/" + job + "/documents")).json();
+        String document = docs.at("/items/0/id").asText();
+        String chunks = projects + "/" + p + "/documents/" + document + "/chunks";
+        check("get", "/api/projects/{project_id}/documents/{document_id}/chunks", app.get(chunks));
+        check("get", "/api/projects/{project_id}/documents/{document_id}/chunks", app.get(chunks + "?cursor=forged"));
+        check("post", "/api/projects/{project_id}/ingest/jobs/{job_id}/cancel", app.post(jobs + "/" + job + "/cancel"));
+
+        app.context().getRouteController().stopRoute("job-worker-consume");
+        try {
+            String queued = app.postJson(jobs, "{\"source_path\":\"" + file + "\"}").json().get("id").asText();
+            check("post", "/api/projects/{project_id}/ingest/jobs/{job_id}/cancel", app.post(jobs + "/" + queued + "/cancel"));
+            check("delete", "/api/projects/{project_id}/ingest/jobs/{job_id}", app.delete(jobs + "/" + queued));
+            check("delete", "/api/projects/{project_id}/ingest/jobs/{job_id}", app.delete(jobs + "/" + queued));
+        } finally {
+            app.context().getRouteController().startRoute("job-worker-consume");
+        }
+        check("get", "/api/stream/projects/{project_id}/ingest/{job_id}/events",
+                app.get("/api/stream/projects/" + p + "/ingest/" + java.util.UUID.randomUUID() + "/events"));
+        assertThat(checked).hasSize(23);
+    }
+}
