@@ -174,7 +174,7 @@ public class CortexConfiguration implements CamelConfiguration {
         });
 
         WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix, metrics);
-        StreamHub hub = streams(context, settings, events, jobs, json, api);
+        StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
         gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins")));
@@ -253,7 +253,7 @@ public class CortexConfiguration implements CamelConfiguration {
     }
 
     private static StreamHub streams(CamelContext context, Settings settings, JobEvents events, JobStore jobs,
-            ObjectMapper json, boolean api) throws Exception {
+            ObjectMapper json, boolean api, ServiceMetrics metrics) throws Exception {
         settings.positiveInt("cortex.events.relay-period-ms");
         settings.positiveInt("cortex.events.purge-period-ms");
         settings.positiveInt("cortex.events.retention-days");
@@ -262,7 +262,7 @@ public class CortexConfiguration implements CamelConfiguration {
         context.getRegistry().bind("streamHub", hub);
         context.getRegistry().bind("eventRelay", new EventRelay(events, java.util.UUID.randomUUID().toString(),
                 Duration.ofSeconds(settings.positiveInt("cortex.events.relay-lease-seconds")),
-                settings.positiveInt("cortex.events.relay-batch")));
+                settings.positiveInt("cortex.events.relay-batch"), metrics::relayed));
         if (api) {
             long ping = settings.positiveInt("cortex.stream.ping-ms");
             StreamEndpoints endpoints = new StreamEndpoints(hub, events, jobs, json, new StreamEndpoints.Limits(
@@ -270,7 +270,7 @@ public class CortexConfiguration implements CamelConfiguration {
                     settings.positiveInt("cortex.stream.max-held-events"), ping,
                     settings.positiveInt("cortex.stream.pong-timeout-ms"),
                     settings.positiveInt("cortex.stream.snapshot-limit")),
-                    settings.positiveInt("cortex.http.port"));
+                    settings.positiveInt("cortex.http.port"), settings.list("cortex.http.cors-origins"));
             context.addStartupListener(endpoints);
             stopWithContext(context, endpoints::stop);
         }

@@ -31,6 +31,7 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
     private final Counter created;
     private final Counter events;
     private final Counter uploadBytes;
+    private final Counter relayedEvents;
     private final Timer queueWait;
     /** Attempt -> the stage it is in and when it entered it, until the attempt ends. */
     private final Map<String, StageClock> clocks = new ConcurrentHashMap<>();
@@ -43,6 +44,8 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
         this.created = Counter.builder("cortex.jobs.submitted").description("Jobs created (API, uploads, watch)")
                 .register(registry);
         this.events = Counter.builder("cortex.events.recorded").description("Job events written to the outbox")
+                .register(registry);
+        this.relayedEvents = Counter.builder("cortex.events.relayed").description("Job events put on the audit topic")
                 .register(registry);
         this.uploadBytes = Counter.builder("cortex.upload.bytes").baseUnit("bytes")
                 .description("Bytes of accepted uploads").register(registry);
@@ -106,6 +109,11 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
             java.util.function.Supplier<Number> value) {
         io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
                 .tag(tag, tagValue).description(description).register(registry);
+    }
+
+    /** A batch of events went to the audit topic (or, in eager mode, to this instance's clients). */
+    public void relayed(int events) {
+        relayedEvents.increment(events);
     }
 
     @Override

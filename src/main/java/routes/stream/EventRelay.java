@@ -17,12 +17,15 @@ public final class EventRelay {
     private final String owner;
     private final Duration lease;
     private final int batch;
+    private final java.util.function.IntConsumer relayed;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventRelay.class);
 
     private long renewAt;
     private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
 
-    public EventRelay(JobEvents events, String owner, Duration lease, int batch) {
+    /** @param relayed told how many events each batch put on the topic (the metrics count them) */
+    public EventRelay(JobEvents events, String owner, Duration lease, int batch, java.util.function.IntConsumer relayed) {
+        this.relayed = relayed;
         this.events = events;
         this.owner = owner;
         this.lease = lease;
@@ -43,8 +46,9 @@ public final class EventRelay {
     }
 
     /** The batch is on the topic: not relayed again. */
-    public void published(@Body List<JobEvents.Stored> relayed) {
-        events.markPublished(relayed);
+    public void published(@Body List<JobEvents.Stored> batch) {
+        events.markPublished(batch);
+        relayed.accept(batch.size());
     }
 
     /**

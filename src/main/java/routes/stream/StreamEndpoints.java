@@ -46,6 +46,7 @@ public final class StreamEndpoints implements StartupListener {
     public record Limits(int bufferBytes, int maxHeld, long pingMillis, long pongTimeoutMillis, int snapshotLimit) {
     }
 
+    private final java.util.List<String> allowedOrigins;
     private final StreamHub hub;
     private final JobEvents events;
     private final JobStore jobs;
@@ -55,13 +56,32 @@ public final class StreamEndpoints implements StartupListener {
     private Vertx vertx;
     private long timer = -1;
 
-    public StreamEndpoints(StreamHub hub, JobEvents events, JobStore jobs, ObjectMapper json, Limits limits, int port) {
+    /**
+     * @param allowedOrigins besides the service's own pages: the origins whose pages may open a stream (a browser
+     *                       sends Origin with every WebSocket, and a WebSocket has no CORS of its own)
+     */
+    public StreamEndpoints(StreamHub hub, JobEvents events, JobStore jobs, ObjectMapper json, Limits limits, int port,
+            java.util.List<String> allowedOrigins) {
+        this.allowedOrigins = java.util.List.copyOf(allowedOrigins);
         this.hub = hub;
         this.events = events;
         this.jobs = jobs;
         this.json = json;
         this.limits = limits;
         this.port = port;
+    }
+
+    /**
+     * A client that sends no Origin (not a browser), a page of this service (same host), or an allowed origin.
+     * Anything else is another site's page trying to read a project's stream in its visitor's name.
+     */
+    private boolean originAllowed(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null || allowedOrigins.contains(origin)) {
+            return true;
+        }
+        String host = request.getHeader("Host");
+        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
     @Override
@@ -199,6 +219,10 @@ public final class StreamEndpoints implements StartupListener {
     /** Checks the project (404 before any upgrade), then upgrades the request to a WebSocket. */
     private void upgrade(RoutingContext ctx, Consumer<ServerWebSocket> opened, boolean projectStream) {
         HttpServerRequest request = ctx.request();
+        if (!originAllowed(request)) {
+            error(ctx, 403, "Origin not allowed: " + request.getHeader("Origin") + " (set CORTEX_HTTP_CORS_ORIGINS)");
+            return;
+        }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             error(ctx, 400, "This is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
             return;

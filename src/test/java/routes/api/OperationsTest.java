@@ -65,7 +65,8 @@ class OperationsTest {
         String after = metrics();
         assertThat(value(after, "cortex_jobs_submitted_total")).isEqualTo(created + 3);
         assertThat(after).contains("cortex_stage_duration_seconds_count{stage=\"extract\"}")
-                .contains("cortex_queue_wait_seconds_count").contains("camel_exchanges_total");
+                .contains("cortex_queue_wait_seconds_count").contains("camel_exchanges_total")
+                .contains("cortex_events_relayed_total");
         assertThat(after).doesNotContain(project);
     }
 
@@ -127,5 +128,24 @@ class OperationsTest {
         } finally {
             starting.get().close();
         }
+    }
+
+    @Test
+    void aStreamOpensForTheServicesOwnPagesAndAllowedOriginsOnly() throws Exception {
+        String project = app.postJson("/api/projects", "{\"name\":\"origins\"}").json().get("id").asText();
+        URI stream = URI.create(app.uri("/api/stream/projects/" + project + "/ingest").toString().replaceFirst("^http", "ws"));
+        HttpClient http = HttpClient.newHttpClient();
+        var listener = new java.net.http.WebSocket.Listener() {
+        };
+        for (String origin : new String[] {ORIGIN, "http://" + stream.getAuthority()}) {
+            java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Origin", origin)
+                    .buildAsync(stream, listener).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            socket.abort();
+        }
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> http.newWebSocketBuilder()
+                .header("Origin", "https://evil.example.com").buildAsync(stream, listener).join());
+        assertThat(refused).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                .isEqualTo(403);
     }
 }
