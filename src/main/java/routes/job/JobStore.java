@@ -67,6 +67,7 @@ public final class JobStore {
                 job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
         events.append(c, job, JobEvents.CREATED);
         observer.created(job);
+        logTransition(job, JobEvents.CREATED, true);
     }
 
     /** After an UPDATE that changed the job (n == 1): its event, with the job as it now is. */
