@@ -108,7 +108,7 @@ public final class HttpGate implements StartupListener {
                     .exposedHeaders(java.util.Set.of(REQUEST_ID)).maxAgeSeconds(600);
             // The service's own pages (the dashboard) send Origin too: they are no cross-origin call.
             router.route("/api/*").order(-999).handler(ctx -> {
-                if (sameOrigin(ctx)) {
+                if (sameOrigin(ctx.request())) {
                     ctx.next();
                 } else {
                     cors.handle(ctx);
@@ -118,10 +118,10 @@ public final class HttpGate implements StartupListener {
         router.route("/api/*").order(-998).handler(this::gate);
     }
 
-    /** A request from a page of this service: its Origin is this host. */
-    static boolean sameOrigin(RoutingContext ctx) {
-        String origin = ctx.request().getHeader("Origin");
-        String host = ctx.request().getHeader("Host");
+    /** A request without an Origin (not a browser), or from a page of this service: its Origin is this host. */
+    public static boolean sameOrigin(io.vertx.core.http.HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        String host = request.getHeader("Host");
         return origin == null || host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
@@ -142,8 +142,4 @@ public final class HttpGate implements StartupListener {
                 .end(new JsonObject().put("detail", STARTING).encode());
     }
 
-    /** Whether a browser page of {@code origin} may use the streams (the WebSocket origin check). */
-    public boolean originAllowed(String origin) {
-        return origin == null || corsOrigins.contains(origin);
-    }
 }

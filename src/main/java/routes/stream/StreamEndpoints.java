@@ -76,12 +76,7 @@ public final class StreamEndpoints implements StartupListener {
      * Anything else is another site's page trying to read a project's stream in its visitor's name.
      */
     private boolean originAllowed(HttpServerRequest request) {
-        String origin = request.getHeader("Origin");
-        if (origin == null || allowedOrigins.contains(origin)) {
-            return true;
-        }
-        String host = request.getHeader("Host");
-        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+        return routes.api.HttpGate.sameOrigin(request) || allowedOrigins.contains(request.getHeader("Origin"));
     }
 
     @Override
