@@ -35,6 +35,8 @@ public final class SourcePolicy {
             + " CORTEX_LOCAL_SOURCE_ROOTS, http(s):// file URLs, git repositories (.git URLs, git+https://, git+file://)";
 
     private final List<Path> roots;
+    /** The roots as configured and as real paths: a path is first checked by its name, before any file is looked at. */
+    private final List<Path> namedRoots;
     private final Path storageRoot;
     private final ObjectStore storage;
     private final String storagePrefix;
@@ -48,6 +50,9 @@ public final class SourcePolicy {
      */
     public SourcePolicy(List<Path> roots, Path storageRoot, ObjectStore storage, String storagePrefix, AddressGuard guard) {
         this.roots = roots.stream().map(SourcePolicy::realOrNormal).toList();
+        List<Path> named = new ArrayList<>(this.roots);
+        roots.forEach(r -> named.add(r.toAbsolutePath().normalize()));
+        this.namedRoots = List.copyOf(named);
         this.storageRoot = realOrNormal(storageRoot);
         this.storage = storage;
         this.storagePrefix = storagePrefix;
@@ -81,7 +86,15 @@ public final class SourcePolicy {
     }
 
     public Source resolvePath(UUID projectId, String raw) {
-        Path path = Path.of(raw);
+        if (raw.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequest("Source path must not contain control characters (such as NUL)");
+        }
+        Path path;
+        try {
+            path = Path.of(raw);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidRequest("Invalid source path: " + e.getReason());
+        }
         if (!path.isAbsolute()) {
             throw new InvalidRequest("Source path must be absolute: " + raw);
         }
@@ -90,6 +103,13 @@ public final class SourcePolicy {
                 throw new InvalidRequest("Source path must not contain '..': " + raw);
             }
         }
+        Path projectFolder = storageRoot.resolve(projectId.toString());
+        // By name first, before the file system is asked anything: a path outside the roots gets the same answer
+        // whether or not something exists there, so the answer tells nothing about the server's files.
+        Path named = path.normalize();
+        if (namedRoots.stream().noneMatch(named::startsWith) && !named.startsWith(projectFolder)) {
+            throw outsideTheRoots(raw);
+        }
         Path real;
         try {
             real = path.toRealPath();
@@ -97,10 +117,10 @@ public final class SourcePolicy {
             throw new InvalidRequest("Source not found: " + raw);
         }
         List<Path> allowed = new ArrayList<>(roots);
-        allowed.add(storageRoot.resolve(projectId.toString()));
+        allowed.add(projectFolder);
         if (allowed.stream().noneMatch(real::startsWith)) {
-            throw new InvalidRequest("Source is outside the allowed roots: " + raw
-                    + " (allowed: " + allowed + "; set CORTEX_LOCAL_SOURCE_ROOTS)");
+            // a symlink under a root that leads out of it
+            throw outsideTheRoots(raw);
         }
         boolean directory = Files.isDirectory(real);
         if (!directory && !Files.isRegularFile(real)) {
@@ -108,6 +128,11 @@ public final class SourcePolicy {
         }
         Path name = real.getFileName();
         return new Source(real.toUri().toString(), real, name == null ? "/" : name.toString(), directory);
+    }
+
+    private static InvalidRequest outsideTheRoots(String raw) {
+        return new InvalidRequest("Source is outside the allowed roots: " + raw
+                + " (the operator lists the folders jobs may read in CORTEX_LOCAL_SOURCE_ROOTS)");
     }
 
     /** A git repository: remote (the host checked) or local ({@code git+file://}, under the roots). */

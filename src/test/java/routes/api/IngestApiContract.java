@@ -303,6 +303,26 @@ abstract class IngestApiContract {
     }
 
     @Test
+    void aPathOutsideTheRootsGetsOneAnswerWhetherItExistsAndNoServerPaths() throws Exception {
+        String p = project();
+        Path existing = Files.writeString(tmp.resolve("exists.txt"), "secret");
+        Reply present = app.postJson(jobs(p), "{\"source_path\":\"" + existing + "\"}");
+        Reply absent = app.postJson(jobs(p), "{\"source_path\":\"" + tmp.resolve("absent.txt") + "\"}");
+        assertThat(present.status()).isEqualTo(400);
+        assertThat(absent.status()).isEqualTo(400);
+        assertThat(present.detail().replace(existing.toString(), "P"))
+                .isEqualTo(absent.detail().replace(tmp.resolve("absent.txt").toString(), "P"));
+        assertThat(present.detail()).doesNotContain(sources.toString());
+        for (String body : new String[] {"{\"source_path\":\"" + sources + "/a\\u0000b.txt\"}",
+            "{\"source_uri\":\"file://" + sources + "/a%00b.txt\"}", "{\"source_uri\":\"file://" + sources + "/a\\u0000b\"}"}) {
+            Reply nul = app.postJson(jobs(p), body);
+            assertThat(nul.status()).as(body).isEqualTo(400);
+            assertThat(nul.json().has("detail")).as(body).isTrue();
+        }
+        assertThat(app.get(jobs(p)).json().get("total").asLong()).isZero();
+    }
+
+    @Test
     void checksumMismatchFailsTheJob() throws Exception {
         String p = project();
         Path file = sourceFile("sum.txt", "some content");
