@@ -111,7 +111,8 @@ public class CortexConfiguration implements CamelConfiguration {
 
         long maxBytes = settings.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L;
         Path tempDir = settings.path("cortex.storage.temp-dir");
-        String prefix = settings.optional("cortex.storage.prefix").orElse("");
+        // "ingest/" and "/ingest" are "ingest": every key and every tenancy check uses the same form
+        String prefix = settings.optional("cortex.storage.prefix").orElse("").replaceAll("^/+|/+$", "");
         // Local storage always exists: with the s3 backend it is only the root that local job sources may read.
         LocalStorage local = new LocalStorage(settings.path("cortex.storage.local-dir"), prefix);
         ObjectStore storage = settings.oneOf("cortex.storage.backend", "local", "s3").equals("s3")
@@ -120,6 +121,7 @@ public class CortexConfiguration implements CamelConfiguration {
         ContentTypes contentTypes = new ContentTypes(settings.list("cortex.storage.allowed-content-types"));
         List<Path> roots = settings.list("cortex.local-source-roots").stream()
                 .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
+        refuseRootsOverlappingTheData(settings, roots, url);
         AddressGuard guard = new AddressGuard(
                 Boolean.parseBoolean(settings.oneOf("cortex.fetch.allow-private", "true", "false")),
                 settings.list("cortex.fetch.allowed-hosts"));
@@ -180,6 +182,29 @@ public class CortexConfiguration implements CamelConfiguration {
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins")));
         if (api) {
             context.addStartupListener(new StaticContent());
+        }
+    }
+
+    /**
+     * A local source root that contains the service's data (or lies inside it) would let any project read the others'
+     * uploads, the broker journal or the database file: start-up refuses it.
+     */
+    private static void refuseRootsOverlappingTheData(Settings settings, List<Path> roots, String databaseUrl) {
+        List<Path> data = new java.util.ArrayList<>(List.of(settings.path("cortex.storage.local-dir"),
+                settings.path("cortex.storage.temp-dir"), settings.path("cortex.broker.data-dir")));
+        Path databaseFile = databaseUrl.startsWith("jdbc:sqlite:") ? Path.of(databaseUrl.substring(
+                "jdbc:sqlite:".length()).replaceFirst("\\?.*$", "")).toAbsolutePath().normalize() : null;
+        for (Path root : roots) {
+            for (Path own : data) {
+                if (own.startsWith(root) || root.startsWith(own)) {
+                    throw Settings.invalid("cortex.local-source-roots", root.toString(),
+                            "folders apart from the service's own data (" + own + ")");
+                }
+            }
+            if (databaseFile != null && databaseFile.startsWith(root)) {
+                throw Settings.invalid("cortex.local-source-roots", root.toString(),
+                        "folders that do not hold the database file (" + databaseFile + ")");
+            }
         }
     }
 

@@ -61,4 +61,14 @@ class StartupSettingsTest {
                 Map.of("cortex.watch.enabled", "true", "cortex.watch.after-read", "archive")))
                 .hasStackTraceContaining("CORTEX_WATCH_AFTER_READ").hasStackTraceContaining("one of move, delete, mirror");
     }
+
+    @Test
+    void localSourceRootsMustNotExposeTheServicesOwnData() {
+        // the data directory itself, a folder inside it, a folder holding it, the database file's folder
+        for (Path root : new Path[] {tmp.resolve("storage"), tmp.resolve("storage/some-project"), tmp, tmp.getRoot()}) {
+            assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp,
+                    Map.of("cortex.local-source-roots", root.toString())))
+                    .as(root.toString()).hasStackTraceContaining("CORTEX_LOCAL_SOURCE_ROOTS");
+        }
+    }
 }
