@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.awaitility.Awaitility;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -94,6 +95,18 @@ public final class S3ProxyServer implements AutoCloseable {
                 + java.util.regex.Pattern.quote(bucket + "/" + keyPrefix) + "[^ ?]*[ ?]");
         try (var lines = Files.lines(log)) {
             return lines.filter(l -> l.contains("request:") && request.matcher(l).find()).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many requests with this method S3Proxy served for each object key of {@code bucket} (needs logRequests). */
+    public Map<String, Long> requestsByKey(String method, String bucket) {
+        java.util.regex.Pattern request = java.util.regex.Pattern.compile("\\{" + method + "@[0-9a-f]+ http://[^/ ]+/"
+                + java.util.regex.Pattern.quote(bucket + "/") + "([^ ?]+)[ ?]");
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("request:")).map(request::matcher).filter(java.util.regex.Matcher::find)
+                    .collect(java.util.stream.Collectors.groupingBy(m -> m.group(1), java.util.stream.Collectors.counting()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

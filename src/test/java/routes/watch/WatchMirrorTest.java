@@ -45,7 +45,7 @@ class WatchMirrorTest {
         s3 = S3ProxyServer.start(dir, s3Port, true);
         client = s3.client();
         app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), WatchTest.watchSettings(s3, Map.of(
-                "cortex.watch.after-read", "mirror", "cortex.watch.min-age-seconds", "1")));
+                "cortex.watch.after-read", "mirror", "cortex.watch.min-age-seconds", "2")));
     }
 
     @AfterAll
