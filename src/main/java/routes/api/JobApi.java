@@ -177,8 +177,6 @@ public final class JobApi {
 
     /** What the metrics learn from uploads. */
     public interface Uploads {
-        Uploads NONE = new Uploads() {
-        };
 
         default void accepted(long bytes) {
         }

@@ -1,6 +1,7 @@
 package routes.metrics;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,6 +34,9 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
     private final Counter uploadBytes;
     private final Counter relayedEvents;
     private final Timer queueWait;
+    /** One counter per move and one timer per stage, made once: the observer runs inside every job change. */
+    private final Map<JobMove, Counter> moves = new EnumMap<>(JobMove.class);
+    private final Map<JobStage, Timer> stages = new EnumMap<>(JobStage.class);
     /** Attempt -> the stage it is in and when it entered it, until the attempt ends. */
     private final Map<String, StageClock> clocks = new ConcurrentHashMap<>();
 
@@ -52,14 +56,14 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
         this.queueWait = Timer.builder("cortex.queue.wait").description("From a job's creation to its first claim")
                 .serviceLevelObjectives(BUCKETS).register(registry);
         for (JobMove move : JobMove.values()) {
-            moves(move);
+            moves.put(move, Counter.builder("cortex.jobs.moves").tag("move", move.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Job changes by move: claim (attempts), retry, complete, fail, cancel, delete, retire,"
+                            + " progress").register(registry));
         }
-    }
-
-    private Counter moves(JobMove move) {
-        return Counter.builder("cortex.jobs.moves").tag("move", move.name().toLowerCase(java.util.Locale.ROOT))
-                .description("Job changes by move: claim (attempts), retry, complete, fail, cancel, delete, retire,"
-                        + " progress").register(registry);
+        for (JobStage stage : JobStage.values()) {
+            stages.put(stage, Timer.builder("cortex.stage.duration").tag("stage", stage.toString())
+                    .description("Time an attempt spent in a stage").serviceLevelObjectives(BUCKETS).register(registry));
+        }
     }
 
     @Override
@@ -71,7 +75,7 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
     @Override
     public void moved(IngestJob job, JobMove move) {
         events.increment();
-        moves(move).increment();
+        moves.get(move).increment();
         if (move == JobMove.CLAIM && job.attempts() == 1 && job.startedAt() != null) {
             queueWait.record(Duration.between(job.createdAt(), job.startedAt()));
         }
@@ -82,7 +86,7 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
         long now = System.nanoTime();
         StageClock previous = clocks.put(run.attempt(), new StageClock(stage, now));
         if (previous != null && previous.stage() != stage) {
-            stageTimer(previous.stage()).record(Duration.ofNanos(now - previous.startedNanos()));
+            stages.get(previous.stage()).record(Duration.ofNanos(now - previous.startedNanos()));
         }
     }
 
@@ -90,13 +94,8 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
     public void afterAttempt(JobRun run) {
         StageClock last = clocks.remove(run.attempt());
         if (last != null) {
-            stageTimer(last.stage()).record(Duration.ofNanos(System.nanoTime() - last.startedNanos()));
+            stages.get(last.stage()).record(Duration.ofNanos(System.nanoTime() - last.startedNanos()));
         }
-    }
-
-    private Timer stageTimer(JobStage stage) {
-        return Timer.builder("cortex.stage.duration").tag("stage", stage.toString())
-                .description("Time an attempt spent in a stage").serviceLevelObjectives(BUCKETS).register(registry);
     }
 
     /** A value read when the metrics are scraped (queue depth, connected clients, relay lag ...). */

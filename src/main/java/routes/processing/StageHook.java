@@ -9,9 +9,6 @@ import routes.job.JobStage;
  */
 public interface StageHook {
 
-    StageHook NONE = new StageHook() {
-    };
-
     default void beforeStage(JobRun run, JobStage stage) {
     }
 

@@ -1,7 +1,5 @@
 package routes.watch;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,11 +71,7 @@ public final class WatchIntake {
             throw new ObjectRejected(e.getMessage(), e.getMessage().startsWith("Unsupported content type")
                     ? "CORTEX_STORAGE_ALLOWED_CONTENT_TYPES" : null);
         } finally {
-            try {
-                Files.deleteIfExists(file.tempFile());
-            } catch (IOException e) {
-                // the temporary directory is the service's own; a left-over is removed with it
-            }
+            intake.discard(file);
         }
     }
 

@@ -1,6 +1,5 @@
 package routes.watch;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WatchRound {
 
-    private final Instant startedAt = Instant.now();
     private final List<WatchTask> tasks = new ArrayList<>();
     final AtomicInteger seen = new AtomicInteger();
     final AtomicInteger fresh = new AtomicInteger();
@@ -30,10 +28,6 @@ public final class WatchRound {
 
     void add(WatchTask task) {
         tasks.add(task);
-    }
-
-    Instant startedAt() {
-        return startedAt;
     }
 
     /** The listing failed: this round did nothing. */
