@@ -2,6 +2,7 @@ package routes;
 
 import org.apache.camel.main.Main;
 import routes.config.CortexConfiguration;
+import routes.config.OpenResources;
 import routes.config.RouteOverrides;
 
 /** Starts Cortex Ingest: camel-main loads application.properties, {@link CortexConfiguration} and camel/*.camel.yaml. */
@@ -11,7 +12,13 @@ public final class CortexIngest {
     }
 
     public static void main(String[] args) throws Exception {
-        application().run(args);
+        Main main = application();
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            OpenResources.closeAfterFailedStart(main.getCamelContext());
+            throw e;
+        }
     }
 
     /**

@@ -11,7 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
@@ -100,7 +100,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.optional("cortex.database.password").orElse(null),
                 settings.positiveInt("cortex.database.pool-size"),
                 Duration.ofMillis(settings.positiveInt("cortex.database.connect-timeout-ms")));
-        stopWithContext(context, db::close);
+        OpenResources.closeWithContext(context, db::close);
         db.migrate();
         registry.bind("database", db);
         registry.bind("databaseReadiness", new DependencyCheck("database", db::check));
@@ -234,6 +234,7 @@ public class CortexConfiguration implements CamelConfiguration {
                         org.apache.logging.log4j.Level.INFO);
             }
             context.addService(broker, true, true);
+            OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(broker));
             context.getRegistry().bind("embeddedBroker", broker);
             brokerUrl = broker.clientUrl();
         }
@@ -242,6 +243,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.optional("cortex.broker.password").orElse(null),
                 settings.positiveInt("cortex.broker.max-connections"));
         context.addService(connection, true, true);
+        OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(connection));
         context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
     }
@@ -249,7 +251,7 @@ public class CortexConfiguration implements CamelConfiguration {
     /** The S3 backend; the bucket is created if missing. */
     private static ObjectStore s3(CamelContext context, Settings settings, String prefix) throws Exception {
         S3Client client = S3Clients.fromStorageSettings(settings);
-        stopWithContext(context, client::close);
+        OpenResources.closeWithContext(context, client::close);
         String region = settings.string("cortex.storage.region");
         S3Storage storage = new S3Storage(client, settings.string("cortex.storage.bucket"), prefix, region);
         storage.ensureBucket();
@@ -297,7 +299,7 @@ public class CortexConfiguration implements CamelConfiguration {
                     settings.positiveInt("cortex.stream.snapshot-limit")),
                     settings.positiveInt("cortex.http.port"), settings.list("cortex.http.cors-origins"));
             context.addStartupListener(endpoints);
-            stopWithContext(context, endpoints::stop);
+            OpenResources.closeWithContext(context, endpoints::stop);
         }
         return hub;
     }
@@ -352,14 +354,5 @@ public class CortexConfiguration implements CamelConfiguration {
                     "a number smaller than cortex.chunk.size (" + size + ")");
         }
         return new ChunkSplitter(size, overlap);
-    }
-
-    static void stopWithContext(CamelContext context, Runnable stop) throws Exception {
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                stop.run();
-            }
-        }, true, true);
     }
 }

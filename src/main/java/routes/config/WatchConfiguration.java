@@ -45,7 +45,7 @@ final class WatchConfiguration {
         }
         WatchSettings watch = settings(settings, storagePrefix);
         S3Client client = S3Clients.fromStorageSettings(settings);
-        CortexConfiguration.stopWithContext(context, client::close);
+        OpenResources.closeWithContext(context, client::close);
         WatchBucket bucket = new WatchBucket(client, watch.bucket());
         WatchLedger ledger = new WatchLedger(db);
         WatchMirror mirror = new WatchMirror(db, jobs, ledger);

@@ -1,20 +1,38 @@
 package routes.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import routes.support.TestApp;
 import routes.support.TestDatabase;
 
-/** A bad setting stops start-up with a message that names the property and its environment variable. */
+/**
+ * A bad setting stops start-up with a message that names the property and its environment variable, and closes what
+ * start-up had opened by then (the database pool).
+ */
 class StartupSettingsTest {
 
     @TempDir
     Path tmp;
+
+    private long poolsBefore;
+
+    @BeforeEach
+    void countPools() {
+        poolsBefore = TestApp.openDatabasePools();
+    }
+
+    @AfterEach
+    void noPoolLeftOpen() {
+        assertThat(TestApp.openDatabasePools()).as("database pools left by a failed start").isEqualTo(poolsBefore);
+    }
 
     @Test
     void badNumberNamesTheSetting() {

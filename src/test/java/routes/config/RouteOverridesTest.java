@@ -65,9 +65,12 @@ class RouteOverridesTest {
                         - tooo:
                             uri: direct:nowhere
                 """);
+        long pools = TestApp.openDatabasePools();
         assertThatThrownBy(() -> TestApp.start(TestDatabase.sqlite(tmp), tmp.resolve("data2"),
                 Map.of("cortex.routes.dir", routes.toString())))
                 .hasStackTraceContaining("typo.camel.yaml").hasStackTraceContaining("line")
                 .hasStackTraceContaining("tooo");
+        // the pool opened before the routes were read is closed, not left writing to the database file
+        assertThat(TestApp.openDatabasePools()).isEqualTo(pools);
     }
 }

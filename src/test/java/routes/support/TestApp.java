@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import routes.CortexIngest;
+import routes.config.OpenResources;
 
 /**
  * The application as it runs in production: its own Main, application.properties and YAML routes, on a free port,
@@ -47,6 +48,7 @@ public final class TestApp extends ApiClient implements AutoCloseable {
             } catch (Exception stopError) {
                 e.addSuppressed(stopError);
             }
+            OpenResources.closeAfterFailedStart(main.getCamelContext());
             throw new IllegalStateException("the application did not start: " + e.getMessage(), e);
         }
         return new TestApp(main, port, dataDir);
@@ -80,6 +82,16 @@ public final class TestApp extends ApiClient implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+    }
+
+    /**
+     * Database pools alive in this JVM (one housekeeper thread each): a start-up that failed must leave none behind,
+     * or the pool keeps opening connections to a database file the test is deleting.
+     */
+    public static long openDatabasePools() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("cortex-db") && t.getName().endsWith("housekeeper"))
+                .count();
     }
 
     public static int freePort() {
