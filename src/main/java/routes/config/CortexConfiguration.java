@@ -51,6 +51,7 @@ import routes.processing.TreeIndexer;
 import routes.processing.VerifyStage;
 import routes.project.ProjectStore;
 import routes.source.AddressGuard;
+import routes.source.GuardedHttpClient;
 import routes.source.ArchiveUnpacker;
 import routes.source.HttpFetcher;
 import routes.source.RepositoryCloner;
@@ -160,7 +161,18 @@ public class CortexConfiguration implements CamelConfiguration {
         settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
         settings.positiveInt("cortex.idempotency.retention-hours");
         settings.positiveInt("cortex.idempotency.purge-period-ms");
-        JobClaims claims = worker(registry, settings, db, jobs, documents, storage, guard, maxBytes, tempDir, metrics);
+        GuardedHttpClient remote = new GuardedHttpClient(guard,
+                Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms")),
+                Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms")));
+        OpenResources.closeWithContext(context, () -> {
+            try {
+                remote.close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        JobClaims claims = worker(registry, settings, db, jobs, documents, storage, guard, remote, maxBytes, tempDir,
+                metrics);
         // Shutdown (SIGTERM): the running attempts hand their jobs back at their next checkpoint, while Camel's
         // graceful shutdown (CORTEX_SHUTDOWN_GRACE_SECONDS) waits for them and stops taking messages and requests.
         context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
@@ -310,8 +322,8 @@ public class CortexConfiguration implements CamelConfiguration {
      * attempt. The cortex.testing.* switches bind a fault-injection hook only when one of them is set.
      */
     private static JobClaims worker(Registry registry, Settings settings, Database db, JobStore jobs,
-            DocumentStore documents, ObjectStore storage, AddressGuard guard, long maxBytes, Path tempDir,
-            ServiceMetrics metrics) {
+            DocumentStore documents, ObjectStore storage, AddressGuard guard, GuardedHttpClient remote, long maxBytes,
+            Path tempDir, ServiceMetrics metrics) {
         Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
         FaultInjection faults = new FaultInjection(settings.nonNegativeInt("cortex.testing.fail-attempts"),
                 settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
@@ -325,11 +337,11 @@ public class CortexConfiguration implements CamelConfiguration {
         registry.bind("jobClaims", claims);
         StageProgress progress = new StageProgress(jobs, lease,
                 Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook, claims);
-        HttpFetcher http = new HttpFetcher(guard, maxBytes,
-                Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms")),
-                Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms")),
+        Duration connectTimeout = Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms"));
+        Duration readTimeout = Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms"));
+        HttpFetcher http = new HttpFetcher(guard, remote, maxBytes, connectTimeout, readTimeout,
                 settings.nonNegativeInt("cortex.fetch.max-redirects"));
-        RepositoryCloner cloner = new RepositoryCloner(guard,
+        RepositoryCloner cloner = new RepositoryCloner(guard, remote,
                 Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
         TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"));
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));

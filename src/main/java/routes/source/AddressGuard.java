@@ -15,17 +15,59 @@ import java.util.stream.Collectors;
  * Keeps remote sources (http files, git repositories) off the service's own network: a host that resolves to a
  * loopback, private, link-local (cloud metadata), unique-local, carrier-grade NAT, multicast or unspecified address
  * is refused, unless CORTEX_FETCH_ALLOW_PRIVATE is set or the operator listed the host in CORTEX_FETCH_ALLOWED_HOSTS
- * (an internal server they trust). Checked when the job is created and again for every redirect the worker follows.
+ * (an internal server they trust). Checked when the job is created, and by the worker's connections themselves
+ * ({@link GuardedDns}): every hop of every fetch connects only to addresses this guard has just checked, so neither a
+ * redirect nor a DNS answer that changes between the check and the connection (rebinding) reaches an internal host.
  */
 public final class AddressGuard {
 
+    /** How host names become addresses: the system resolver, or a scripted one in tests. */
+    @FunctionalInterface
+    public interface Lookup {
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
+
+    /** A host whose addresses the guard refused; an UnknownHostException, so clients give up on it at once. */
+    public static final class Refused extends UnknownHostException {
+        public Refused(String reason) {
+            super(reason);
+        }
+    }
+
     private final boolean allowPrivate;
     private final Set<String> allowedHosts;
+    private final Lookup lookup;
 
     public AddressGuard(boolean allowPrivate, List<String> allowedHosts) {
+        this(allowPrivate, allowedHosts, InetAddress::getAllByName);
+    }
+
+    public AddressGuard(boolean allowPrivate, List<String> allowedHosts, Lookup lookup) {
         this.allowPrivate = allowPrivate;
         this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT))
                 .filter(h -> !h.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.lookup = lookup;
+    }
+
+    /**
+     * The host's addresses, resolved once and each checked: what a connection may use, and nothing else.
+     *
+     * @throws Refused when one of them is internal and the host is not allowed
+     */
+    public InetAddress[] checkedAddresses(String host) throws UnknownHostException {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        InetAddress[] addresses = lookup.addresses(bare);
+        if (allowPrivate || allowedHosts.contains(bare.toLowerCase(Locale.ROOT))) {
+            return addresses;
+        }
+        for (InetAddress address : addresses) {
+            if (internal(address)) {
+                throw new Refused("the host " + bare + " resolves to a private, loopback or link-local address ("
+                        + address.getHostAddress() + "); set CORTEX_FETCH_ALLOW_PRIVATE=true or list the host in"
+                        + " CORTEX_FETCH_ALLOWED_HOSTS to allow it");
+            }
+        }
+        return addresses;
     }
 
     /** Why the URL may not be fetched, or empty when it may. */
@@ -38,24 +80,14 @@ public final class AddressGuard {
         if (host == null || host.isEmpty()) {
             return Optional.of("the URL has no host: " + url);
         }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (allowPrivate || allowedHosts.contains(bare.toLowerCase(Locale.ROOT))) {
-            return Optional.empty();
-        }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(bare);
+            checkedAddresses(host);
+            return Optional.empty();
+        } catch (Refused e) {
+            return Optional.of(e.getMessage());
         } catch (UnknownHostException e) {
-            return Optional.of("the host " + bare + " cannot be resolved");
+            return Optional.of("the host " + host + " cannot be resolved");
         }
-        for (InetAddress address : addresses) {
-            if (internal(address)) {
-                return Optional.of("the host " + bare + " resolves to a private, loopback or link-local address ("
-                        + address.getHostAddress() + "); set CORTEX_FETCH_ALLOW_PRIVATE=true or list the host in"
-                        + " CORTEX_FETCH_ALLOWED_HOSTS to allow it");
-            }
-        }
-        return Optional.empty();
     }
 
     static boolean internal(InetAddress a) {

@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.SocketTimeoutException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +14,16 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import routes.failure.PermanentFailure;
 
 /**
  * Downloads an http(s) file source to a temporary file, within the upload size limit and timeouts. Redirects are
- * followed by hand, so that every hop is checked by the {@link AddressGuard} before it is connected to. A source
+ * followed by hand, so that every hop is checked (its scheme here, its addresses by the {@link GuardedHttpClient} as
+ * it connects). A source
  * that cannot succeed (refused address, 4xx, too large) is a permanent error; a timeout or a 5xx is transient and
  * retried.
  */
@@ -33,13 +37,16 @@ public final class HttpFetcher {
     }
 
     private final AddressGuard guard;
+    private final GuardedHttpClient client;
     private final long maxBytes;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxRedirects;
 
-    public HttpFetcher(AddressGuard guard, long maxBytes, Duration connectTimeout, Duration readTimeout, int maxRedirects) {
+    public HttpFetcher(AddressGuard guard, GuardedHttpClient client, long maxBytes, Duration connectTimeout,
+            Duration readTimeout, int maxRedirects) {
         this.guard = guard;
+        this.client = client;
         this.maxBytes = maxBytes;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
@@ -53,15 +60,16 @@ public final class HttpFetcher {
             if (refused != null) {
                 throw new PermanentFailure("Refused to fetch " + current + ": " + refused);
             }
-            HttpURLConnection connection = open(current);
-            try {
-                int status = connection.getResponseCode();
+            HttpGet get = new HttpGet(current);
+            get.setHeader("Accept-Encoding", "identity");
+            try (ClassicHttpResponse response = client.open(get)) {
+                int status = response.getCode();
                 if (status >= 300 && status < 400 && status != 304) {
-                    String location = connection.getHeaderField("Location");
+                    Header location = response.getFirstHeader("Location");
                     if (location == null) {
                         throw new PermanentFailure("HTTP " + status + " without a Location from " + current);
                     }
-                    current = current.resolve(location.trim());
+                    current = redirect(current, location.getValue());
                     continue;
                 }
                 if (status == 404 || status == 410) {
@@ -73,48 +81,42 @@ public final class HttpFetcher {
                 if (status < 200 || status >= 300) {
                     throw new PermanentFailure("Cannot fetch " + current + ": HTTP " + status);
                 }
-                long declared = connection.getContentLengthLong();
+                HttpEntity entity = response.getEntity();
+                long declared = entity == null ? 0 : entity.getContentLength();
                 if (declared > maxBytes) {
                     throw tooLarge(current, declared);
                 }
-                Path file = save(connection, current, tempDir);
-                try {
-                    return new Download(file, fileName(connection, current), connection.getContentType(), Files.size(file));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            } catch (SocketTimeoutException e) {
+                Path file = save(entity, current, tempDir);
+                String type = entity == null ? null : entity.getContentType();
+                return new Download(file, fileName(response, current), type, Files.size(file));
+            } catch (AddressGuard.Refused e) {
+                // the name resolved to an internal address when the connection was made (DNS rebinding)
+                throw new PermanentFailure("Refused to fetch " + current + ": " + e.getMessage());
+            } catch (InterruptedIOException e) {
                 throw new IllegalStateException("Timed out fetching " + current + " (connect "
                         + connectTimeout.toMillis() + " ms, read " + readTimeout.toMillis() + " ms); will retry", e);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot fetch " + current + ": " + e.getMessage(), e);
-            } finally {
-                connection.disconnect();
             }
         }
         throw new PermanentFailure("Too many redirects (more than " + maxRedirects + ") from " + url);
     }
 
-    private HttpURLConnection open(URI url) {
+    private static URI redirect(URI from, String location) {
         try {
-            HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
-            c.setInstanceFollowRedirects(false);
-            c.setConnectTimeout((int) connectTimeout.toMillis());
-            c.setReadTimeout((int) readTimeout.toMillis());
-            c.setRequestProperty("User-Agent", "cortex-ingest");
-            c.setRequestProperty("Accept-Encoding", "identity");
-            return c;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new PermanentFailure("Cannot fetch " + url + ": " + e.getMessage());
+            return from.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("HTTP redirect to an invalid Location from " + from + ": " + e.getMessage());
         }
     }
 
     /** Streams the body to a temporary file, refusing it as soon as it passes the limit. */
-    private Path save(HttpURLConnection connection, URI url, Path tempDir) throws IOException {
+    private Path save(HttpEntity entity, URI url, Path tempDir) throws IOException {
         Files.createDirectories(tempDir);
         Path file = Files.createTempFile(tempDir, "fetch-", ".part");
         boolean kept = false;
-        try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(file)) {
+        try (InputStream in = entity == null ? InputStream.nullInputStream() : entity.getContent();
+                OutputStream out = Files.newOutputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -138,10 +140,10 @@ public final class HttpFetcher {
                 + " bytes (the limit is CORTEX_STORAGE_MAX_UPLOAD_MB; it sent " + bytes + ")");
     }
 
-    private static String fileName(HttpURLConnection connection, URI url) {
-        String disposition = connection.getHeaderField("Content-Disposition");
+    private static String fileName(ClassicHttpResponse response, URI url) {
+        Header disposition = response.getFirstHeader("Content-Disposition");
         if (disposition != null) {
-            Matcher m = FILENAME.matcher(disposition);
+            Matcher m = FILENAME.matcher(disposition.getValue());
             if (m.find()) {
                 String raw = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
                 String name = raw.substring(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);

@@ -12,20 +12,24 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.transport.TransportHttp;
 import routes.failure.PermanentFailure;
 
 /**
  * Shallow clones (depth 1, default branch only) of git repositories with JGit, into a temporary directory the caller
- * removes. Remote hosts pass the {@link AddressGuard} first. A repository that does not exist is a permanent error;
- * a network failure is transient.
+ * removes. Remote hosts pass the {@link AddressGuard} first, and every http request of the clone (redirects included)
+ * goes through {@link GitHttpConnections}, which connects only to checked addresses. A repository that does not exist
+ * or a refused address is a permanent error; a network failure is transient.
  */
 public final class RepositoryCloner {
 
     private final AddressGuard guard;
+    private final GitHttpConnections connections;
     private final Duration timeout;
 
-    public RepositoryCloner(AddressGuard guard, Duration timeout) {
+    public RepositoryCloner(AddressGuard guard, GuardedHttpClient client, Duration timeout) {
         this.guard = guard;
+        this.connections = new GitHttpConnections(client);
         this.timeout = timeout;
     }
 
@@ -40,7 +44,12 @@ public final class RepositoryCloner {
         }
         Path target = Trees.createTemporary(tempDir, "clone-");
         try (Git git = Git.cloneRepository().setURI(url).setDirectory(target.toFile()).setDepth(1)
-                .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
+                .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds()))
+                .setTransportConfigCallback(transport -> {
+                    if (transport instanceof TransportHttp http) {
+                        http.setHttpConnectionFactory(connections);
+                    }
+                }).call()) {
             if (git.getRepository().resolve("HEAD") == null) {
                 throw new PermanentFailure("The repository " + url + " has no commits");
             }
@@ -50,6 +59,12 @@ public final class RepositoryCloner {
             throw new PermanentFailure("Repository not found: " + url);
         } catch (TransportException e) {
             Trees.deleteQuietly(target);
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof AddressGuard.Refused refused) {
+                    // a redirect, or a name that now resolves elsewhere, led into the internal network
+                    throw new PermanentFailure("Refused to clone " + url + ": " + refused.getMessage());
+                }
+            }
             if (e.getCause() instanceof NoRemoteRepositoryException || String.valueOf(e.getMessage()).contains("not found")) {
                 throw new PermanentFailure("Repository not found: " + url + " (" + e.getMessage() + ")");
             }
