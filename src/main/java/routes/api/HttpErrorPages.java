@@ -16,6 +16,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 public final class HttpErrorPages implements StartupListener {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpErrorPages.class);
+
     private static final Map<Integer, String> DETAILS = Map.of(
             400, "Bad request",
             404, "Not found",
@@ -49,6 +51,9 @@ public final class HttpErrorPages implements StartupListener {
         return ctx -> {
             if (ctx.response().ended() || ctx.response().headWritten()) {
                 return;
+            }
+            if (status == 500) {
+                LOG.error("Answering 500 for {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
             }
             String text = detail;
             if (status == 404 || status == 405) {

@@ -152,14 +152,16 @@ public final class JobApi {
 
     public CreatedJob upload(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
             @Body HttpServerRequest request) {
-        Project project = projects.require(projectId);
-        ReceivedFile file;
+        // the body is on disk already: taken first, so that every answer below (an unknown project too) removes it
+        ReceivedFile file = receiver.receive(request);
         try {
-            file = receiver.receive(request);
-        } catch (InvalidRequest e) {
-            uploads.rejected(Uploads.reason(e.getMessage()));
-            throw e;
+            return upload(projects.require(projectId), idempotencyKey, file);
+        } finally {
+            intake.discard(file);
         }
+    }
+
+    private CreatedJob upload(Project project, String idempotencyKey, ReceivedFile file) {
         String fingerprint = Sha256.of(String.join("\n", "upload", file.sha256(), String.valueOf(file.fileName()),
                 String.valueOf(file.declaredType()), String.valueOf(file.expectedChecksum())).getBytes(UTF_8));
         try {
@@ -170,8 +172,6 @@ public final class JobApi {
         } catch (InvalidRequest e) {
             uploads.rejected(Uploads.reason(e.getMessage()));
             throw e;
-        } finally {
-            intake.discard(file);
         }
     }
 
@@ -187,7 +187,7 @@ public final class JobApi {
 
         static String reason(String detail) {
             String d = detail == null ? "" : detail.toLowerCase(java.util.Locale.ROOT);
-            if (d.startsWith("file too large")) {
+            if (d.startsWith("file too large") || d.startsWith("upload too large")) {
                 return "too_large";
             }
             if (d.startsWith("unsupported content type") || d.contains("cannot tell the type")) {

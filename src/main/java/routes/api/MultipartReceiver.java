@@ -10,31 +10,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import routes.failure.InvalidRequest;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
 
 /**
- * Streams the {@code file} part of a multipart request into a temporary file, hashing and counting bytes as they
- * arrive, so memory does not grow with the file and an oversized file is refused as soon as it passes the limit.
- * The raw body is parsed by {@link MultipartParser}.
- * The request comes paused from platform-http ({@code useBodyHandler=false}); this class resumes it.
+ * Streams the {@code file} part of a multipart upload into a temporary file, hashing and counting bytes as they
+ * arrive, so memory does not grow with the file and an oversized upload is refused as soon as it passes the limit.
+ * It runs as a Vert.x handler on the event loop, ahead of the job-upload route: the route (on a worker thread) starts
+ * only once the whole body is on disk, so a slow or stalled client holds no worker thread, and a body that sends
+ * nothing for {@code idleTimeout} is answered 408 and its connection closed. The whole body counts towards the limit
+ * (preamble, every part and epilogue), not the file part alone. The raw body is parsed by {@link MultipartParser}.
  */
-public final class MultipartReceiver {
+public final class MultipartReceiver implements StartupListener {
+
+    /** The job-upload route's path, in Vert.x's form. */
+    private static final String UPLOAD_PATH = "/api/projects/:project_id/ingest/upload";
 
     /** Room for boundaries, part headers and small form fields around the file. */
     static final long MULTIPART_OVERHEAD = 64 * 1024;
 
+    private static final Logger LOG = LoggerFactory.getLogger(MultipartReceiver.class);
+
     private final Path tempDir;
     private final long maxBytes;
+    private final long idleTimeoutMillis;
+    private final JobApi.Uploads uploads;
+    /** Bodies received, waiting for their route; what a route does not take is removed when the answer ends. */
+    private final Map<HttpServerRequest, Reception> received = new ConcurrentHashMap<>();
 
-    public MultipartReceiver(Path tempDir, long maxBytes) {
+    public MultipartReceiver(Path tempDir, long maxBytes, Duration idleTimeout, JobApi.Uploads uploads) {
         this.tempDir = tempDir;
         this.maxBytes = maxBytes;
+        this.idleTimeoutMillis = idleTimeout.toMillis();
+        this.uploads = uploads;
         try {
             Files.createDirectories(tempDir);
         } catch (IOException e) {
@@ -42,51 +64,133 @@ public final class MultipartReceiver {
         }
     }
 
-    public ReceivedFile receive(HttpServerRequest request) {
-        String boundary = MultipartParser.boundary(request.getHeader("Content-Type"));
-        String length = request.getHeader("Content-Length");
-        if (length != null && parseLong(length) > maxBytes + MULTIPART_OVERHEAD) {
-            // Refuse before reading a byte: the client said how much it will send.
-            throw tooLarge();
+    /** Ahead of the route (order), after the gate, the request id and CORS ({@link HttpGate}, orders -1000 to -998). */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            router.post(UPLOAD_PATH).order(-900).handler(this::handle);
         }
+    }
+
+    /** Receives the body, then passes the request on to the route; answers a bad or stalled body itself. */
+    public void handle(RoutingContext ctx) {
+        // The registry holds the platform router under two names (two wrappers of one router): run once.
+        if (ctx.get(MultipartReceiver.class.getName()) != null) {
+            ctx.next();
+            return;
+        }
+        ctx.put(MultipartReceiver.class.getName(), Boolean.TRUE);
+        HttpServerRequest request = ctx.request();
         Reception reception = new Reception();
-        MultipartParser parser = new MultipartParser(boundary, reception);
+        MultipartParser parser;
+        try {
+            parser = new MultipartParser(MultipartParser.boundary(request.getHeader("Content-Type")), reception);
+            String length = request.getHeader("Content-Length");
+            if (length != null && parseLong(length) > maxBytes + MULTIPART_OVERHEAD) {
+                // Refuse before reading a byte: the client said how much it will send.
+                throw tooLarge();
+            }
+        } catch (RuntimeException e) {
+            refuse(ctx, reception, e);
+            return;
+        }
+        long[] lastActivity = {System.nanoTime()};
+        long timer = ctx.vertx().setPeriodic(Math.max(100, idleTimeoutMillis / 4), id -> {
+            if (System.nanoTime() - lastActivity[0] > idleTimeoutMillis * 1_000_000L && !reception.finished) {
+                refuse(ctx, reception, new ApiException(408, "Upload stalled: nothing arrived for "
+                        + idleTimeoutMillis + " ms (CORTEX_HTTP_UPLOAD_IDLE_TIMEOUT_MS); send the file again"));
+            }
+        });
+        ctx.addEndHandler(ended -> {
+            ctx.vertx().cancelTimer(timer);
+            Reception left = received.remove(request);
+            if (left != null) {
+                left.discard(); // the route did not take it (it failed before): nothing stays behind
+            }
+        });
         request.handler(buffer -> {
-            if (reception.done.isDone()) {
+            if (reception.finished) {
+                return;
+            }
+            lastActivity[0] = System.nanoTime();
+            reception.total += buffer.length();
+            try {
+                if (reception.total > maxBytes + MULTIPART_OVERHEAD) {
+                    // a small file inside a huge preamble, form field or epilogue: the body counts, not the part
+                    throw new InvalidRequest("Upload too large: the body may hold the file (at most "
+                            + (maxBytes / (1024 * 1024)) + " MB) and " + MULTIPART_OVERHEAD / 1024
+                            + " KB of boundaries and fields");
+                }
+                parser.feed(buffer.getBytes());
+            } catch (RuntimeException e) {
+                refuse(ctx, reception, e);
+            }
+        });
+        request.exceptionHandler(error -> {
+            if (!reception.finished) {
+                reception.finished = true;
+                reception.discard();
+                LOG.debug("Upload ended by the connection: {}", error.toString());
+            }
+        });
+        request.endHandler(v -> {
+            if (reception.finished) {
                 return;
             }
             try {
-                parser.feed(buffer.getBytes());
-            } catch (RuntimeException e) {
-                reception.fail(e);
-            }
-        });
-        request.exceptionHandler(reception::fail);
-        request.endHandler(v -> {
-            try {
                 parser.finish();
-                reception.done.complete(null);
+                reception.close();
+                if (reception.file == null) {
+                    throw new InvalidRequest("Missing file part: send the file as multipart field 'file'");
+                }
             } catch (RuntimeException e) {
-                reception.fail(e);
+                refuse(ctx, reception, e);
+                return;
             }
+            reception.finished = true;
+            received.put(request, reception);
+            ctx.next();
         });
         request.resume();
-        try {
-            reception.done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reception.discard();
-            throw new IllegalStateException("interrupted while receiving an upload", e);
-        } catch (ExecutionException e) {
-            reception.discard();
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("upload failed: " + e.getCause().getMessage(), e.getCause());
+    }
+
+    /** Answers a refused body with its JSON error and closes the connection if the client is still sending. */
+    private void refuse(RoutingContext ctx, Reception reception, RuntimeException error) {
+        reception.finished = true;
+        reception.discard();
+        int status;
+        if (error instanceof ApiException api) {
+            status = api.status();
+        } else if (error instanceof InvalidRequest) {
+            status = 400;
+        } else {
+            LOG.error("Answering 500 for an upload", error);
+            status = 500;
         }
-        if (reception.file == null) {
-            reception.discard();
-            throw new InvalidRequest("Missing file part: send the file as multipart field 'file'");
+        if (status == 400) {
+            uploads.rejected(JobApi.Uploads.reason(error.getMessage()));
+        } else if (status == 408) {
+            uploads.rejected("stalled");
+        }
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        boolean stillSending = !ctx.request().isEnded();
+        if (stillSending) {
+            response.putHeader("Connection", "close");
+            response.endHandler(v -> ctx.request().connection().close());
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("detail", status == 500 ? "Internal server error" : error.getMessage())
+                        .encode());
+    }
+
+    /** The body the handler received for this request, on disk and synced; the caller owns the file from now. */
+    public ReceivedFile receive(HttpServerRequest request) {
+        Reception reception = received.remove(request);
+        if (reception == null) {
+            throw new IllegalStateException("the upload was not received ahead of the route");
         }
         try {
             sync(reception.file);
@@ -130,8 +234,11 @@ public final class MultipartReceiver {
     private final class Reception implements MultipartParser.Listener {
         private static final int MAX_FIELD = 1024;
 
-        final CompletableFuture<Void> done = new CompletableFuture<>();
         final MessageDigest digest = Sha256.digest();
+        /** Answered or handed on: later bytes and events are ignored. */
+        boolean finished;
+        /** Every byte of the body, parts and boundaries. */
+        long total;
         Path file;
         FileChannel out;
         String fileName;
@@ -201,30 +308,30 @@ public final class MultipartReceiver {
             target = Target.SKIP;
         }
 
-        void fail(Throwable error) {
-            close();
-            done.completeExceptionally(error);
-        }
-
         void close() {
             if (out != null) {
                 try {
                     out.close();
                 } catch (IOException e) {
-                    done.completeExceptionally(e);
+                    throw new UncheckedIOException(e);
+                } finally {
+                    out = null;
                 }
-                out = null;
             }
         }
 
         /** A reception that did not produce an accepted file leaves nothing behind. */
         void discard() {
-            close();
+            try {
+                close();
+            } catch (UncheckedIOException e) {
+                LOG.debug("Closing a refused upload: {}", e.toString());
+            }
             if (file != null) {
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    LOG.warn("Cannot remove the refused upload {}: {}", file, e.toString());
                 }
             }
         }

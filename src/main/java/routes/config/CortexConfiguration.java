@@ -142,8 +142,12 @@ public class CortexConfiguration implements CamelConfiguration {
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
         registry.bind("projectApi", new ProjectApi(projects, json));
-        registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, new MultipartReceiver(tempDir, maxBytes),
-                documents, keys, json, metrics));
+        MultipartReceiver receiver = new MultipartReceiver(tempDir, maxBytes,
+                Duration.ofMillis(settings.positiveInt("cortex.http.upload-idle-timeout-ms")), metrics);
+        if (api) {
+            context.addStartupListener(receiver);
+        }
+        registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, receiver, documents, keys, json, metrics));
         registry.bind("documentApi", new DocumentApi(projects, documents));
         registry.bind("jobStore", jobs);
         registry.bind("idempotencyKeys", keys);

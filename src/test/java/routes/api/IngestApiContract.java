@@ -216,6 +216,7 @@ abstract class IngestApiContract {
         assertThat(docs).hasSize(1);
         assertThat(docs.get(0).get("id").asText()).isEqualTo(done.get("canonical_document_id").asText());
         assertThat(docs.get(0).get("chunk_count").asLong()).isEqualTo(1);
+        try (var w = java.nio.file.Files.walk(app.dataDir().resolve("tmp"))) { w.forEach(f -> System.out.println("LEFT " + f)); } catch (Exception e) {}
         assertThat(app.filesUnder("tmp")).isZero();
     }
 
