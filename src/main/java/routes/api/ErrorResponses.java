@@ -42,7 +42,10 @@ public final class ErrorResponses {
             LOG.warn("Answering 503 for {} {}: {}", message.getHeader(Exchange.HTTP_METHOD),
                     message.getHeader(Exchange.HTTP_URI), error.getMessage());
             status = 503;
-            detail = "Service temporarily unavailable: " + error.getMessage();
+            // what the database or the store said stays in the log: SQL and bucket names are not the client's
+            detail = error instanceof DatabaseException
+                    ? "Service temporarily unavailable: the database is not answering; retry later"
+                    : "Service temporarily unavailable: the object store is not answering; retry later";
         } else {
             LOG.error("Answering 500 for {} {}", message.getHeader(Exchange.HTTP_METHOD),
                     message.getHeader(Exchange.HTTP_URI), error);

@@ -22,7 +22,8 @@ public final class HttpErrorPages implements StartupListener {
             400, "Bad request",
             404, "Not found",
             405, "Method not allowed",
-            413, "Request body too large",
+            413, "Request body too large: JSON bodies take up to CORTEX_HTTP_MAX_JSON_BYTES, inline text up to"
+                    + " CORTEX_HTTP_MAX_BODY_BYTES; send large files as uploads",
             415, "Unsupported media type",
             500, "Internal server error");
 
@@ -45,6 +46,17 @@ public final class HttpErrorPages implements StartupListener {
 
     private static void install(Router router) {
         DETAILS.forEach((status, detail) -> router.errorHandler(status, page(status, detail)));
+        // Vert.x's body handler fails a body it cannot decode (a bad chunk size) with status 200 unless Netty wrapped
+        // the error: that is a malformed request, answered as one, on a connection that cannot be trusted any more.
+        router.errorHandler(200, ctx -> {
+            if (!ctx.response().ended() && !ctx.response().headWritten()) {
+                ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                        .putHeader("Connection", "close")
+                        .end(new JsonObject().put("detail", "Malformed request body: " + (ctx.failure() == null
+                                ? "unreadable" : ctx.failure().getMessage())).encode());
+            }
+            ctx.request().connection().close();
+        });
     }
 
     private static Handler<RoutingContext> page(int status, String detail) {

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -28,13 +29,18 @@ public final class HttpGate implements StartupListener {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final List<String> corsOrigins;
+    private final long maxJsonBytes;
     private volatile boolean started;
     private volatile boolean installed;
 
     /** @param corsOrigins origins that may call the API from a browser ({@code https://app.example.org}); none: no CORS */
-    public HttpGate(List<String> corsOrigins) {
+    public HttpGate(List<String> corsOrigins, long maxJsonBytes) {
+        this.maxJsonBytes = maxJsonBytes;
         this.corsOrigins = List.copyOf(corsOrigins);
     }
+
+    private static final java.util.regex.Pattern TEXT_HELPER = java.util.regex.Pattern.compile(
+            "/api/projects/[^/]+/ingest/?");
 
     private final java.util.Set<Router> gated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -116,6 +122,21 @@ public final class HttpGate implements StartupListener {
             });
         }
         router.route("/api/*").order(-998).handler(this::gate);
+        router.route("/api/*").order(-997).handler(HttpGate::knownCharset);
+        // JSON bodies: a small limit, except the text helper, whose content may be as large as an upload. Vert.x
+        // runs one body handler per request, so camel.server's (the large limit) reads nothing after this one.
+        BodyHandler small = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
+        router.route("/api/*").order(-996).handler(ctx -> {
+            String path = ctx.request().path();
+            HttpMethod method = ctx.request().method();
+            boolean bodyless = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
+            if (bodyless || method == HttpMethod.POST && (TEXT_HELPER.matcher(path).matches()
+                    || path.endsWith("/ingest/upload"))) {
+                ctx.next();
+            } else {
+                small.handle(ctx);
+            }
+        });
     }
 
     /** A request without an Origin (not a browser), or from a page of this service: its Origin is this host. */
@@ -131,6 +152,35 @@ public final class HttpGate implements StartupListener {
         ctx.request().headers().set(REQUEST_ID, id).set(BREADCRUMB, id);
         ctx.response().putHeader(REQUEST_ID, id);
         ctx.next();
+    }
+
+    /**
+     * A body in a charset the JVM does not know would fail deep in Camel's conversion (a 500): refused here. JSON is
+     * UTF-8 (RFC 8259), but any charset the JVM can decode is taken.
+     */
+    private static void knownCharset(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        java.util.regex.Matcher m = type == null ? null
+                : java.util.regex.Pattern.compile("(?i);\\s*charset\\s*=\\s*\"?([^\";\\s]*)").matcher(type);
+        if (m != null && m.find() && !supported(m.group(1))) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
+                    .end(new JsonObject().put("detail", "Unsupported charset in Content-Type: send UTF-8"
+                            + " (application/json; charset=utf-8)").encode());
+            if (!ctx.request().isEnded()) {
+                ctx.response().endHandler(v -> ctx.request().connection().close());
+            }
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean supported(String charset) {
+        try {
+            return java.nio.charset.Charset.isSupported(charset);
+        } catch (java.nio.charset.IllegalCharsetNameException e) {
+            return false;
+        }
     }
 
     private void gate(RoutingContext ctx) {

@@ -21,6 +21,7 @@ import routes.project.Ids;
 import routes.project.Project;
 import routes.project.ProjectStore;
 import routes.storage.ContentTypes;
+import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
 import routes.job.CreatedJob;
@@ -114,15 +115,27 @@ public final class JobApi {
             String sourceUri = Json.text(request, "source_uri", "sourceUri");
             String sourcePath = Json.text(request, "source_path", "sourcePath");
             SourcePolicy.Source source = sources.resolve(project.id(), sourceUri, sourcePath);
-            String filename = Json.text(request, "original_filename");
+            String filename = ObjectKeys.requireSaneFileName(Json.text(request, "original_filename"));
             String checksum = Json.text(request, "checksum");
-            String mimeType = ContentTypes.normalize(Json.text(request, "mime_type"));
+            String mimeType = mimeType(Json.text(request, "mime_type"));
             Long byteSize = longField(request, "byte_size");
             return intake.create(new JobIntake.NewJob(project.id(), null,
                     sourcePath != null ? sourcePath : localPath(source), source.uri(),
                     filename != null ? filename : source.fileName(), byteSize, mimeType,
                     checksum == null ? null : JobIntake.checksum(checksum)), key);
         });
+    }
+
+    private static final java.util.regex.Pattern MIME_TYPE = java.util.regex.Pattern.compile(
+            "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}");
+
+    /** A declared type is type/subtype (RFC 6838 characters, the column's 255 at most); parameters are dropped. */
+    private static String mimeType(String declared) {
+        String type = ContentTypes.normalize(declared);
+        if (type != null && !MIME_TYPE.matcher(type).matches()) {
+            throw new InvalidRequest("Field 'mime_type' must be a media type such as text/plain");
+        }
+        return type;
     }
 
     /**
@@ -289,7 +302,7 @@ public final class JobApi {
     }
 
     static int limit(String value) {
-        if (blank(value)) {
+        if (value == null) {
             return DEFAULT_LIMIT;
         }
         try {

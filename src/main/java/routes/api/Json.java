@@ -1,5 +1,7 @@
 package routes.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +16,17 @@ public final class Json {
     }
 
     public static ObjectMapper mapper() {
-        return JsonMapper.builder()
+        // The body limits bound what is read; Jackson's own 20 M-character limit on one string would refuse inline
+        // text that the text helper's limit allows ("Malformed JSON" for a 30 MB document).
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                .build();
+        return JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
     }
 
@@ -56,7 +64,12 @@ public final class Json {
             if (!v.isTextual()) {
                 throw ApiException.badRequest("Field '" + name + "' must be a string");
             }
-            return v.asText();
+            String text = v.asText();
+            if (text.indexOf('\0') >= 0) {
+                // no text the service keeps may hold one (PostgreSQL refuses it in text columns)
+                throw ApiException.badRequest("Field '" + name + "' must not contain NUL (\\u0000) characters");
+            }
+            return text;
         }
         return null;
     }

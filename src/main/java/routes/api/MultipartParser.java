@@ -170,7 +170,7 @@ public final class MultipartParser {
     }
 
     private static String parameter(String disposition, String key) {
-        Matcher m = Pattern.compile("(?:^|;)\\s*" + key + "=(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^;]*))", Pattern.CASE_INSENSITIVE)
+        Matcher m = Pattern.compile("(?:^|;)\\s*" + key + "=(?:\"((?:[^\"\\\\]++|\\\\.)*+)\"|([^;]*+))", Pattern.CASE_INSENSITIVE)
                 .matcher(disposition);
         if (!m.find()) {
             return null;

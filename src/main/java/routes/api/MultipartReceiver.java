@@ -24,6 +24,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.failure.InvalidRequest;
+import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
 
@@ -143,6 +144,9 @@ public final class MultipartReceiver implements StartupListener {
                 if (reception.file == null) {
                     throw new InvalidRequest("Missing file part: send the file as multipart field 'file'");
                 }
+                if (reception.size == 0) {
+                    throw new InvalidRequest("File is empty: there is nothing to ingest");
+                }
             } catch (RuntimeException e) {
                 refuse(ctx, reception, e);
                 return;
@@ -253,6 +257,10 @@ public final class MultipartReceiver implements StartupListener {
         @Override
         public void partStart(String name, String partFileName, String contentType) {
             if ("file".equals(name) && file == null && partFileName != null) {
+                ObjectKeys.requireSaneFileName(partFileName);
+                if (contentType != null && contentType.length() > 255) {
+                    throw new InvalidRequest("The file part's Content-Type is too long (at most 255 characters)");
+                }
                 try {
                     file = Files.createTempFile(tempDir, "upload-", ".part");
                     out = FileChannel.open(file, StandardOpenOption.WRITE);

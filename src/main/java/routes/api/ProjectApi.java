@@ -34,6 +34,9 @@ public final class ProjectApi {
         if (name.length() > MAX_NAME) {
             throw new InvalidRequest("Field 'name' must be at most " + MAX_NAME + " characters");
         }
+        if (name.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequest("Field 'name' must not contain control characters (tabs, line breaks, ...)");
+        }
         return projects.create(name, Json.text(request, "description"));
     }
 

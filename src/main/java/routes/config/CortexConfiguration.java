@@ -16,6 +16,7 @@ import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
 import routes.api.HttpGate;
+import routes.api.HttpServerTuning;
 import routes.api.JobApi;
 import routes.api.StaticContent;
 import routes.api.Json;
@@ -88,6 +89,17 @@ public class CortexConfiguration implements CamelConfiguration {
             throw Settings.invalid("cortex.role", role, "'all' with CORTEX_TASKS_EAGER=true (the in-process queue"
                     + " cannot reach another process)");
         }
+
+        // camel.server takes the Vertx bound here: its servers get an idle timeout and JSON answers to what Vert.x
+        // cannot parse
+        int idleSeconds = settings.positiveInt("cortex.http.idle-timeout-seconds");
+        if (idleSeconds * 1000L <= settings.positiveInt("cortex.stream.ping-ms")) {
+            throw Settings.invalid("cortex.http.idle-timeout-seconds", String.valueOf(idleSeconds),
+                    "more seconds than cortex.stream.ping-ms allows between pings, or idle streams are cut");
+        }
+        io.vertx.core.Vertx vertx = HttpServerTuning.vertx(idleSeconds);
+        registry.bind("vertx", vertx);
+        OpenResources.closeWithContext(context, () -> vertx.close().toCompletionStage().toCompletableFuture().join());
 
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);
@@ -195,7 +207,8 @@ public class CortexConfiguration implements CamelConfiguration {
         StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
         gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
-        context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins")));
+        context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins"),
+                settings.positiveInt("cortex.http.max-json-bytes")));
         if (api) {
             context.addStartupListener(new StaticContent());
         }

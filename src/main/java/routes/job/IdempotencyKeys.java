@@ -30,8 +30,11 @@ public final class IdempotencyKeys {
     }
 
     public static Key of(String header, String fingerprint) {
-        if (header == null || header.isBlank()) {
+        if (header == null) {
             return null;
+        }
+        if (header.isBlank() || header.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequest("Idempotency-Key must be visible characters (a UUID, say), not blank");
         }
         if (header.length() > MAX_KEY) {
             throw new InvalidRequest("Idempotency-Key must be at most " + MAX_KEY + " characters");

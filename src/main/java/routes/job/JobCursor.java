@@ -14,6 +14,7 @@ import routes.failure.InvalidRequest;
 public record JobCursor(Instant createdAt, UUID id) {
 
     private static final String VERSION = "v1";
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     public String encode() {
         String raw = VERSION + "|" + createdAt + "|" + id;
@@ -27,7 +28,12 @@ public record JobCursor(Instant createdAt, UUID id) {
             if (parts.length != 3 || !VERSION.equals(parts[0])) {
                 throw new IllegalArgumentException();
             }
-            return new JobCursor(Instant.parse(parts[1]), UUID.fromString(parts[2]));
+            Instant createdAt = Instant.parse(parts[1]);
+            // a forged far-past or far-future instant would overflow the database's timestamp type
+            if (createdAt.isBefore(Instant.EPOCH) || createdAt.isAfter(LATEST)) {
+                throw new IllegalArgumentException();
+            }
+            return new JobCursor(createdAt, UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
             throw new InvalidRequest("Invalid cursor: pass the nextCursor of a previous page unchanged");
         }

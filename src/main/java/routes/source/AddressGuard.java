@@ -34,6 +34,11 @@ public final class AddressGuard {
         }
     }
 
+    private static final java.util.regex.Pattern NUMERIC_HOST = java.util.regex.Pattern.compile(
+            "(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*\\.?");
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
     private final boolean allowPrivate;
     private final Set<String> allowedHosts;
     private final Lookup lookup;
@@ -79,6 +84,12 @@ public final class AddressGuard {
         String host = url.getHost();
         if (host == null || host.isEmpty()) {
             return Optional.of("the URL has no host: " + url);
+        }
+        if (NUMERIC_HOST.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
+            // 0177.0.0.1, 2130706433, 0x7f000001, 127.1: read differently by different parsers (the JDK takes
+            // 0177 as decimal, libc as octal); only the plain form is taken
+            return Optional.of("the host " + host + " is a numeric address in an ambiguous form: write it as four"
+                    + " decimal numbers (a.b.c.d, no leading zeros)");
         }
         try {
             checkedAddresses(host);

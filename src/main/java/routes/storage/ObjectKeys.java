@@ -3,10 +3,15 @@ package routes.storage;
 import java.util.Optional;
 import java.util.UUID;
 
+import routes.failure.InvalidRequest;
+
 /** Object keys: {@code <prefix>/<project_id>/<job_id>/<sanitized file name>}. */
 public final class ObjectKeys {
 
     static final int MAX_NAME = 120;
+    /** Bytes of a stored name in UTF-8: room under the usual 255 for the temporary and moved copies' suffixes. */
+    static final int MAX_NAME_BYTES = 200;
+    static final int MAX_ORIGINAL_NAME = 1024;
 
     private ObjectKeys() {
     }
@@ -36,8 +41,8 @@ public final class ObjectKeys {
 
     /**
      * A file name safe as one key segment and one file name: the last path segment only, no control characters,
-     * no separators, no leading dots (so never {@code ..}), at most {@value #MAX_NAME} characters with the
-     * extension kept.
+     * no separators, no leading dots (so never {@code ..}), at most {@value #MAX_NAME} characters and
+     * {@value #MAX_NAME_BYTES} bytes with the extension kept.
      */
     public static String sanitize(String fileName) {
         String name = fileName == null ? "" : fileName;
@@ -55,11 +60,53 @@ public final class ObjectKeys {
         if (clean.isEmpty()) {
             clean = "upload";
         }
-        if (clean.length() > MAX_NAME) {
+        if (clean.length() > MAX_NAME || utf8Length(clean) > MAX_NAME_BYTES) {
             int dot = clean.lastIndexOf('.');
             String ext = dot > 0 && clean.length() - dot <= 16 ? clean.substring(dot) : "";
-            clean = clean.substring(0, MAX_NAME - ext.length()) + ext;
+            clean = prefixWithin(clean.substring(0, clean.length() - ext.length()),
+                    MAX_NAME - ext.length(), MAX_NAME_BYTES - utf8Length(ext)) + ext;
         }
         return clean;
+    }
+
+    /**
+     * The longest start of {@code s} of whole code points (a surrogate pair is never cut) within both limits: file
+     * systems count a name's bytes (255 on most), not its characters, and a CJK character is three of them.
+     */
+    private static String prefixWithin(String s, int maxChars, int maxBytes) {
+        StringBuilder out = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int cpBytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (out.length() + Character.charCount(cp) > maxChars || bytes + cpBytes > maxBytes) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            bytes += cpBytes;
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * A file name as a client gave it (kept as the job's original_filename): refused when it holds control
+     * characters (NUL among them, which PostgreSQL cannot store) or is longer than any file system allows.
+     */
+    public static String requireSaneFileName(String fileName) {
+        if (fileName == null) {
+            return null;
+        }
+        if (fileName.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequest("File name contains control characters: send a plain name");
+        }
+        if (fileName.length() > MAX_ORIGINAL_NAME) {
+            throw new InvalidRequest("File name too long: at most " + MAX_ORIGINAL_NAME + " characters");
+        }
+        return fileName;
     }
 }

@@ -222,6 +222,16 @@ public final class StreamEndpoints implements StartupListener {
             error(ctx, 400, "This is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
             return;
         }
+        // Vert.x answers a wrong version with an empty 426 and takes any key: both checked here (RFC 6455 4.1)
+        if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
+            ctx.response().putHeader("Sec-WebSocket-Version", "13");
+            error(ctx, 426, "WebSocket version 13 is the one spoken here (Sec-WebSocket-Version: 13)");
+            return;
+        }
+        if (!validKey(request.getHeader("Sec-WebSocket-Key"))) {
+            error(ctx, 400, "Sec-WebSocket-Key must be 16 random bytes in base64");
+            return;
+        }
         Optional<UUID> projectId = Ids.parse(ctx.pathParam("project_id"));
         if (projectId.isEmpty()) {
             notFound(ctx, "Project not found: " + ctx.pathParam("project_id"));
@@ -241,6 +251,14 @@ public final class StreamEndpoints implements StartupListener {
             }
             request.toWebSocket().onSuccess(opened::accept).onFailure(e -> LOG.info("WebSocket upgrade failed: {}", e.toString()));
         });
+    }
+
+    private static boolean validKey(String key) {
+        try {
+            return key != null && java.util.Base64.getDecoder().decode(key.trim()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private WebSocketSink sink(RoutingContext ctx, ServerWebSocket socket) {

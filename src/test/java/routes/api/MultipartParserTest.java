@@ -94,4 +94,15 @@ class MultipartParserTest {
         assertThatThrownBy(() -> MultipartParser.boundary("application/json")).isInstanceOf(InvalidRequest.class);
         assertThatThrownBy(() -> MultipartParser.boundary("multipart/form-data")).isInstanceOf(InvalidRequest.class);
     }
+
+    @Test
+    void aVeryLongQuotedFileNameDoesNotOverflowTheStack() {
+        // the parameter pattern once recursed once per character: 2,000 were enough to overflow the event loop
+        String name = "x".repeat(200_000) + "\\\"q.txt";
+        String body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n\r\n"
+                + "data\r\n--XyZ--\r\n";
+        List<Part> parts = parse(List.of(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).fileName()).hasSize(200_006).endsWith("\"q.txt");
+    }
 }
