@@ -12,6 +12,7 @@ import routes.failure.Conflict;
 import routes.failure.InvalidRequest;
 import routes.failure.NotFound;
 import routes.failure.RequestRefused;
+import routes.source.Redaction;
 import routes.storage.StorageUnavailableException;
 
 /** Turns whatever a route threw into the status and {@code {"detail": ...}} body the client gets. */
@@ -53,7 +54,8 @@ public final class ErrorResponses {
             detail = "Internal server error";
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        return Map.of("detail", detail);
+        // a refusal may quote the source URL the client sent, user:token and all
+        return Map.of("detail", Redaction.redact(detail));
     }
 
     /** The HTTP status of a refusal the domain made: the one place its kinds meet HTTP. */

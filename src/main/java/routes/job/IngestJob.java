@@ -6,6 +6,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 /**
  * An ingest job as clients see it: the 20 keys of the earlier Python service in its order (its clients read them so),
@@ -19,7 +20,7 @@ public record IngestJob(
         @JsonProperty("id") UUID id,
         @JsonProperty("project_id") UUID projectId,
         @JsonProperty("source_path") String sourcePath,
-        @JsonProperty("source_uri") String sourceUri,
+        @JsonSerialize(using = RedactedText.class) @JsonProperty("source_uri") String sourceUri,
         @JsonProperty("original_filename") String originalFilename,
         @JsonProperty("byte_size") Long byteSize,
         @JsonProperty("mime_type") String mimeType,
@@ -32,8 +33,8 @@ public record IngestJob(
         @JsonProperty("deleted_at") Instant deletedAt,
         @JsonProperty("status") JobStatus status,
         @JsonProperty("progress") double progress,
-        @JsonProperty("message") String message,
-        @JsonProperty("error_message") String errorMessage,
+        @JsonSerialize(using = RedactedText.class) @JsonProperty("message") String message,
+        @JsonSerialize(using = RedactedText.class) @JsonProperty("error_message") String errorMessage,
         @JsonProperty("canonical_document_id") UUID canonicalDocumentId,
         @JsonProperty("task_id") String taskId,
         @JsonProperty("source_id") UUID sourceId,

@@ -1,5 +1,6 @@
 package routes.processing;
 
+import routes.source.Redaction;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -75,7 +76,8 @@ public final class JobOutcome {
         LOG.info("Stopped {}: {}", run, reason.getMessage());
     }
 
+    /** What the job row says of an error: its message, without the credentials a source URL may carry. */
     private static String reason(Exception error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        return error.getMessage() == null ? error.getClass().getSimpleName() : Redaction.redact(error.getMessage());
     }
 }

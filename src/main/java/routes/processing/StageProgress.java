@@ -1,5 +1,6 @@
 package routes.processing;
 
+import routes.source.Redaction;
 import java.time.Duration;
 
 import routes.job.JobStage;
@@ -50,7 +51,8 @@ public final class StageProgress {
         long now = System.nanoTime();
         boolean held;
         if (now - run.lastWriteNanos() >= progressInterval.toNanos()) {
-            held = jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, message, run.facts());
+            held = jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, Redaction.redact(message),
+                    run.facts());
             run.wrote(now);
         } else {
             held = jobs.stillRunning(run.job().id(), run.attempt());

@@ -81,7 +81,7 @@ final class GitHttpConnections implements HttpConnectionFactory {
             }
             HttpUriRequestBase request;
             try {
-                request = new HttpUriRequestBase(method, url.toURI());
+                request = GuardedHttpClient.request(method, url.toURI());
             } catch (URISyntaxException e) {
                 throw new IOException("Invalid URL " + url + ": " + e.getMessage(), e);
             }

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.net.URI;
+
 import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -62,6 +65,29 @@ public final class GuardedHttpClient implements Closeable {
                 .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
                 .disableContentCompression().disableAuthCaching().setUserAgent("cortex-ingest")
                 .build();
+    }
+
+    /**
+     * A request to {@code uri}; credentials in its user-info ({@code https://user:token@host/...}) become a Basic
+     * Authorization header, since HttpClient (rightly) refuses user-info in a request URI.
+     */
+    public static HttpUriRequestBase request(String method, URI uri) {
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null) {
+            return new HttpUriRequestBase(method, uri);
+        }
+        URI bare;
+        try {
+            bare = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getRawPath() == null ? null
+                    : uri.getPath(), uri.getQuery(), uri.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        HttpUriRequestBase request = new HttpUriRequestBase(method, bare);
+        String decoded = java.net.URLDecoder.decode(userInfo.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        request.setHeader("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                decoded.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return request;
     }
 
     /** Sends the request; the caller reads and closes the response. */

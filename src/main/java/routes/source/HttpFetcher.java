@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -60,7 +60,9 @@ public final class HttpFetcher {
             if (refused != null) {
                 throw new PermanentFailure("Refused to fetch " + current + ": " + refused);
             }
-            HttpGet get = new HttpGet(current);
+            // the credentials of the URL the client gave go to its host only, never to where it redirects
+            URI target = hop == 0 ? current : withoutUserInfo(current);
+            HttpUriRequestBase get = GuardedHttpClient.request("GET", target);
             get.setHeader("Accept-Encoding", "identity");
             try (ClassicHttpResponse response = client.open(get)) {
                 int status = response.getCode();
@@ -100,6 +102,18 @@ public final class HttpFetcher {
             }
         }
         throw new PermanentFailure("Too many redirects (more than " + maxRedirects + ") from " + url);
+    }
+
+    private static URI withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                    uri.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new PermanentFailure("Invalid URL " + uri + ": " + e.getMessage());
+        }
     }
 
     private static URI redirect(URI from, String location) {

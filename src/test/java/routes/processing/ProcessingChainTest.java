@@ -243,6 +243,40 @@ class ProcessingChainTest {
     }
 
     @Test
+    void credentialsInASourceUrlAreNeverShown() throws Exception {
+        java.io.StringWriter logged = new java.io.StringWriter();
+        org.apache.logging.log4j.core.LoggerContext logs =
+                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        var config = logs.getConfiguration();
+        var capture = org.apache.logging.log4j.core.appender.WriterAppender.createAppender(
+                (org.apache.logging.log4j.core.StringLayout) config.getAppender("out").getLayout(), null, logged,
+                "capture", false, true);
+        capture.start();
+        config.getRootLogger().addAppender(capture, org.apache.logging.log4j.Level.ALL, null);
+        logs.updateLoggers();
+        try {
+            String secretUrl = web.url("/files/missing.txt").replace("http://", "http://deploy:s3cr3t-token@")
+                    + "?access_token=t0ps3cr3t";
+            Reply created = app.postJson(jobs(), "{\"source_uri\":\"" + secretUrl + "\"}");
+            assertThat(created.body()).doesNotContain("s3cr3t").contains("***@");
+            JsonNode job = failed(created);
+            String shown = job.toString() + app.get(jobs()).body() + app.get(jobs() + "/" + job.get("id").asText()
+                    + "/documents").body();
+            assertThat(job.get("error_message").asText()).contains("Source not found").contains("***@");
+            String events = app.send(java.net.http.HttpRequest.newBuilder(app.uri("/api/stream/projects/" + project
+                    + "/ingest/" + job.get("id").asText() + "/events")).header("Accept", "text/event-stream")).body();
+            assertThat(events).contains("failed");
+            // a refusal that quotes the URL redacts it too
+            Reply refused = app.postJson(jobs(), "{\"source_uri\":\"ftp://deploy:s3cr3t-token@example.org/a\"}");
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(shown + events + refused.body() + logged).doesNotContain("s3cr3t");
+        } finally {
+            config.getRootLogger().removeAppender("capture");
+            logs.updateLoggers();
+        }
+    }
+
+    @Test
     void remoteSourcesOnPrivateHostsAreRefusedAtCreation() {
         for (String uri : List.of("http://127.0.0.2/notes.md", "http://169.254.169.254/latest/meta-data/",
                 "http://[::1]/x.txt", "git+https://10.0.0.8/team/repo.git", "https://localhost/repo.git",
