@@ -243,7 +243,19 @@ public class CortexConfiguration implements CamelConfiguration {
      */
     private static void messaging(CamelContext context, Settings settings) throws Exception {
         String brokerUrl = settings.optional("cortex.broker.url").orElse(null);
+        String user = settings.optional("cortex.broker.user").orElse(null);
+        String password = settings.optional("cortex.broker.password").orElse(null);
         if (brokerUrl == null) {
+            String host = settings.string("cortex.broker.host");
+            if ((user == null) != (password == null)) {
+                throw Settings.invalid("cortex.broker.user", String.valueOf(user), "set together with"
+                        + " CORTEX_BROKER_PASSWORD (the embedded broker's one user)");
+            }
+            if (user == null && !loopback(host)) {
+                // any process that reaches the acceptor could take job messages or publish forged events
+                throw Settings.invalid("cortex.broker.host", host, "a loopback address, or set CORTEX_BROKER_USER"
+                        + " and CORTEX_BROKER_PASSWORD: a broker reachable from other machines needs credentials");
+            }
             // broker.xml reads these: its journal, its acceptor, and the job queues' names and redelivery.
             EmbeddedBroker broker = new EmbeddedBroker(settings.string("cortex.broker.config"), Map.of(
                     "cortex.broker.data-dir", settings.path("cortex.broker.data-dir").toString(),
@@ -256,7 +268,7 @@ public class CortexConfiguration implements CamelConfiguration {
                     "cortex.broker.redelivery-delay-ms",
                     String.valueOf(settings.nonNegativeInt("cortex.broker.redelivery-delay-ms")),
                     "cortex.broker.max-redelivery-delay-ms",
-                    String.valueOf(settings.nonNegativeInt("cortex.broker.max-redelivery-delay-ms"))));
+                    String.valueOf(settings.nonNegativeInt("cortex.broker.max-redelivery-delay-ms"))), user, password);
             if (Boolean.parseBoolean(settings.oneOf("cortex.broker.audit-log", "true", "false"))) {
                 // Artemis' audit loggers are quiet by default (log4j2.properties); an operator may want them.
                 org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.activemq.audit",
@@ -267,14 +279,17 @@ public class CortexConfiguration implements CamelConfiguration {
             context.getRegistry().bind("embeddedBroker", broker);
             brokerUrl = broker.clientUrl();
         }
-        BrokerConnection connection = new BrokerConnection(brokerUrl,
-                settings.optional("cortex.broker.user").orElse(null),
-                settings.optional("cortex.broker.password").orElse(null),
+        BrokerConnection connection = new BrokerConnection(brokerUrl, user, password,
                 settings.positiveInt("cortex.broker.max-connections"));
         context.addService(connection, true, true);
         OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(connection));
         context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
+    }
+
+    private static boolean loopback(String host) {
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.");
     }
 
     /** The S3 backend; the bucket is created if missing. */

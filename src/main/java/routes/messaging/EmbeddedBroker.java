@@ -14,6 +14,7 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     private final String configResource;
     private final Map<String, String> configValues;
+    private final ServiceUserSecurity security;
     private EmbeddedActiveMQ server;
 
     /**
@@ -21,8 +22,19 @@ public final class EmbeddedBroker extends ServiceSupport {
      *                     acceptor, and the job queues' names and redelivery, from the service's settings
      */
     public EmbeddedBroker(String configResource, Map<String, String> configValues) {
+        this(configResource, configValues, null, null);
+    }
+
+    /**
+     * @param user with {@code password}, the one user allowed to connect (security on); both null: security off,
+     *             which start-up allows only while the broker listens on loopback
+     */
+    public EmbeddedBroker(String configResource, Map<String, String> configValues, String user, String password) {
         this.configResource = configResource;
-        this.configValues = Map.copyOf(configValues);
+        Map<String, String> values = new HashMap<>(configValues);
+        values.put("cortex.broker.security-enabled", String.valueOf(user != null));
+        this.configValues = Map.copyOf(values);
+        this.security = user == null ? null : new ServiceUserSecurity(user, password);
     }
 
     /** Clients in this JVM connect in-VM; other instances through the TCP acceptor. */
@@ -40,6 +52,9 @@ public final class EmbeddedBroker extends ServiceSupport {
         try {
             server = new EmbeddedActiveMQ();
             server.setConfigResourcePath(configResource);
+            if (security != null) {
+                server.setSecurityManager(security);
+            }
             server.start();
         } finally {
             previous.forEach((key, value) -> {

@@ -1,13 +1,18 @@
 package routes.stream;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import routes.job.JobEvents;
+import routes.project.Ids;
 
 /**
  * The clients connected to this instance's streams, by project. The status fan-out route hands every committed
@@ -21,6 +26,8 @@ import routes.job.JobEvents;
  */
 public final class StreamHub {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
+
     private final Map<UUID, Set<Subscriber>> byProject = new ConcurrentHashMap<>();
     /** The highest seq handed on, per project: where a jump starts. */
     private final Map<UUID, Long> lastSeq = new ConcurrentHashMap<>();
@@ -33,10 +40,28 @@ public final class StreamHub {
         this.maxFill = maxFill;
     }
 
-    /** Called by the fan-out route for each event, in seq order per project. */
-    public void publish(@Header("project_id") String projectId, @Header("job_id") String jobId, @Header("seq") long seq,
-            @Header("type") String type, @Header("status") String status, @Body String payload) {
-        publish(new StreamEvent(UUID.fromString(projectId), UUID.fromString(jobId), seq, type, status, payload));
+    /**
+     * Called by the fan-out route for each message of the audit topic, in seq order per project. The message only
+     * says which event to pass on: what clients get is the event as the outbox holds it. A message that names no
+     * event of the outbox (forged by another client of the broker, or garbled) is dropped.
+     */
+    public void publish(@Header("project_id") String projectId, @Header("job_id") String jobId, @Header("seq") Long seq,
+            @Body String payload) {
+        Optional<UUID> project = Ids.parse(projectId);
+        Optional<UUID> job = Ids.parse(jobId);
+        if (project.isEmpty() || job.isEmpty() || seq == null || seq < 1) {
+            LOG.warn("Dropped a message of the audit topic that names no event (project {}, job {}, seq {})",
+                    projectId, jobId, seq);
+            return;
+        }
+        List<JobEvents.Stored> stored = events.after(project.get(), null, seq - 1, 1);
+        if (stored.isEmpty() || stored.get(0).seq() != seq || !stored.get(0).jobId().equals(job.get())
+                || !stored.get(0).payload().equals(payload)) {
+            LOG.warn("Dropped a message of the audit topic that is not the service's event {} of project {}", seq,
+                    projectId);
+            return;
+        }
+        publish(StreamEvent.of(stored.get(0)));
     }
 
     /** Eager mode: straight from the outbox. */
