@@ -12,7 +12,7 @@ import routes.failure.Conflict;
 import routes.failure.InvalidRequest;
 import routes.failure.NotFound;
 import routes.failure.RequestRefused;
-import routes.source.Redaction;
+import routes.failure.Redaction;
 import routes.storage.StorageUnavailableException;
 
 /** Turns whatever a route threw into the status and {@code {"detail": ...}} body the client gets. */

@@ -25,7 +25,14 @@ public final class HttpServerTuning {
     private HttpServerTuning() {
     }
 
-    public static Vertx vertx(int idleTimeoutSeconds) {
+    /** Binds the tuned Vertx where camel.server looks for one; returns what closes it. */
+    public static Runnable bindVertx(org.apache.camel.spi.Registry registry, int idleTimeoutSeconds) {
+        Vertx vertx = vertx(idleTimeoutSeconds);
+        registry.bind("vertx", vertx);
+        return () -> vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    static Vertx vertx(int idleTimeoutSeconds) {
         Vertx real = Vertx.vertx();
         return (Vertx) Proxy.newProxyInstance(HttpServerTuning.class.getClassLoader(),
                 new Class<?>[] {VertxInternal.class}, (proxy, method, args) -> {

@@ -97,9 +97,7 @@ public class CortexConfiguration implements CamelConfiguration {
             throw Settings.invalid("cortex.http.idle-timeout-seconds", String.valueOf(idleSeconds),
                     "more seconds than cortex.stream.ping-ms allows between pings, or idle streams are cut");
         }
-        io.vertx.core.Vertx vertx = HttpServerTuning.vertx(idleSeconds);
-        registry.bind("vertx", vertx);
-        OpenResources.closeWithContext(context, () -> vertx.close().toCompletionStage().toCompletableFuture().join());
+        OpenResources.closeWithContext(context, HttpServerTuning.bindVertx(registry, idleSeconds));
 
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);

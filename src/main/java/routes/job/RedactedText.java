@@ -5,7 +5,7 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import routes.source.Redaction;
+import routes.failure.Redaction;
 
 /** A job's text that may quote its source URL (the URL itself, stage messages, errors), written without secrets. */
 final class RedactedText extends StdSerializer<String> {

@@ -1,6 +1,6 @@
 package routes.processing;
 
-import routes.source.Redaction;
+import routes.failure.Redaction;
 import java.time.Duration;
 
 import routes.job.JobStage;

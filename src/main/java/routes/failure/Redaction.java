@@ -1,4 +1,4 @@
-package routes.source;
+package routes.failure;
 
 import java.util.regex.Pattern;
 
