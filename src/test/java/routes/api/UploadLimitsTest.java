@@ -125,7 +125,8 @@ class UploadLimitsTest {
         try (Socket socket = startUpload(uploadHead(length), FILE_PART.getBytes())) {
             OutputStream out = socket.getOutputStream();
             for (String line : content.split("(?<=\n)")) {
-                Thread.sleep(900); // slower than nothing for 2 s would be refused, but never idle that long
+                // the client's own pace (not a wait for a condition): a line every 0.9 s, never idle for the 2 s timeout
+                Thread.sleep(900);
                 out.write(line.getBytes());
                 out.flush();
             }
