@@ -3,6 +3,7 @@ package routes.api;
 import java.util.Map;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -42,6 +43,23 @@ public final class HttpErrorPages implements StartupListener {
                 install(outer);
             }
         }
+    }
+
+    /**
+     * Answers a request refused by a Vert.x handler with the API's JSON error. A client still sending its body is
+     * told {@code Connection: close} and the connection is closed once the answer is out, rather than read to the end.
+     */
+    static void refuse(RoutingContext ctx, int status, String detail) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        if (!ctx.request().isEnded()) {
+            response.putHeader("Connection", "close");
+            response.endHandler(v -> ctx.request().connection().close());
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("detail", detail).encode());
     }
 
     private static void install(Router router) {

@@ -39,6 +39,7 @@ public final class HttpGate implements StartupListener {
         this.corsOrigins = List.copyOf(corsOrigins);
     }
 
+    private static final Pattern CHARSET = Pattern.compile("(?i);\\s*charset\\s*=\\s*\"?([^\";\\s]*)");
     private static final java.util.regex.Pattern TEXT_HELPER = java.util.regex.Pattern.compile(
             "/api/projects/[^/]+/ingest/?");
 
@@ -160,16 +161,10 @@ public final class HttpGate implements StartupListener {
      */
     private static void knownCharset(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        java.util.regex.Matcher m = type == null ? null
-                : java.util.regex.Pattern.compile("(?i);\\s*charset\\s*=\\s*\"?([^\";\\s]*)").matcher(type);
+        java.util.regex.Matcher m = type == null ? null : CHARSET.matcher(type);
         if (m != null && m.find() && !supported(m.group(1))) {
-            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-                    .putHeader("Connection", "close")
-                    .end(new JsonObject().put("detail", "Unsupported charset in Content-Type: send UTF-8"
-                            + " (application/json; charset=utf-8)").encode());
-            if (!ctx.request().isEnded()) {
-                ctx.response().endHandler(v -> ctx.request().connection().close());
-            }
+            HttpErrorPages.refuse(ctx, 400, "Unsupported charset in Content-Type: send UTF-8"
+                    + " (application/json; charset=utf-8)");
             return;
         }
         ctx.next();

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -176,18 +174,7 @@ public final class MultipartReceiver implements StartupListener {
         } else if (status == 408) {
             uploads.rejected("stalled");
         }
-        HttpServerResponse response = ctx.response();
-        if (response.ended()) {
-            return;
-        }
-        boolean stillSending = !ctx.request().isEnded();
-        if (stillSending) {
-            response.putHeader("Connection", "close");
-            response.endHandler(v -> ctx.request().connection().close());
-        }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("detail", status == 500 ? "Internal server error" : error.getMessage())
-                        .encode());
+        HttpErrorPages.refuse(ctx, status, status == 500 ? "Internal server error" : error.getMessage());
     }
 
     /** The body the handler received for this request, on disk and synced; the caller owns the file from now. */

@@ -76,18 +76,24 @@ public final class GuardedHttpClient implements Closeable {
         if (userInfo == null) {
             return new HttpUriRequestBase(method, uri);
         }
-        URI bare;
-        try {
-            bare = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getRawPath() == null ? null
-                    : uri.getPath(), uri.getQuery(), uri.getFragment());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        HttpUriRequestBase request = new HttpUriRequestBase(method, bare);
+        HttpUriRequestBase request = new HttpUriRequestBase(method, withoutUserInfo(uri));
         String decoded = java.net.URLDecoder.decode(userInfo.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
         request.setHeader("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                 decoded.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return request;
+    }
+
+    /** The URI with its user-info (credentials) removed; itself when it has none. */
+    static URI withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                    uri.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("Invalid URL: " + e.getMessage(), e);
+        }
     }
 
     /** Sends the request; the caller reads and closes the response. */

@@ -61,8 +61,12 @@ public final class HttpFetcher {
                 throw new PermanentFailure("Refused to fetch " + current + ": " + refused);
             }
             // the credentials of the URL the client gave go to its host only, never to where it redirects
-            URI target = hop == 0 ? current : withoutUserInfo(current);
-            HttpUriRequestBase get = GuardedHttpClient.request("GET", target);
+            HttpUriRequestBase get;
+            try {
+                get = GuardedHttpClient.request("GET", hop == 0 ? current : GuardedHttpClient.withoutUserInfo(current));
+            } catch (IllegalArgumentException e) {
+                throw new PermanentFailure("Invalid URL " + current + ": " + e.getMessage());
+            }
             get.setHeader("Accept-Encoding", "identity");
             try (ClassicHttpResponse response = client.open(get)) {
                 int status = response.getCode();
@@ -102,18 +106,6 @@ public final class HttpFetcher {
             }
         }
         throw new PermanentFailure("Too many redirects (more than " + maxRedirects + ") from " + url);
-    }
-
-    private static URI withoutUserInfo(URI uri) {
-        if (uri.getRawUserInfo() == null) {
-            return uri;
-        }
-        try {
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
-                    uri.getFragment());
-        } catch (java.net.URISyntaxException e) {
-            throw new PermanentFailure("Invalid URL " + uri + ": " + e.getMessage());
-        }
     }
 
     private static URI redirect(URI from, String location) {

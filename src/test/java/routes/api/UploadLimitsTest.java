@@ -122,19 +122,31 @@ class UploadLimitsTest {
         byte[] tail = "\r\n--b--\r\n".getBytes();
         String content = "steady bytes\n".repeat(4);
         long length = FILE_PART.length() + content.length() + tail.length;
+        java.util.concurrent.ScheduledExecutorService client = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (Socket socket = startUpload(uploadHead(length), FILE_PART.getBytes())) {
             OutputStream out = socket.getOutputStream();
+            // the client's pace: a line every 0.9 s (never idle for the 2 s timeout), then the closing boundary
+            java.util.Deque<byte[]> pieces = new java.util.ArrayDeque<>();
             for (String line : content.split("(?<=\n)")) {
-                // the client's own pace (not a wait for a condition): a line every 0.9 s, never idle for the 2 s timeout
-                Thread.sleep(900);
-                out.write(line.getBytes());
-                out.flush();
+                pieces.add(line.getBytes());
             }
-            out.write(tail);
-            out.flush();
+            pieces.add(tail);
+            client.scheduleAtFixedRate(() -> {
+                byte[] next = pieces.poll();
+                if (next != null) {
+                    try {
+                        out.write(next);
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }, 900, 900, java.util.concurrent.TimeUnit.MILLISECONDS);
             Map.Entry<Integer, JsonNode> answer = answer(socket);
             assertThat(answer.getKey()).as(answer.getValue().toString()).isEqualTo(200);
             assertThat(answer.getValue().at("/job/byte_size").asLong()).isEqualTo(content.length());
+        } finally {
+            client.shutdownNow();
         }
     }
 
