@@ -4,8 +4,27 @@
   const $ = (id) => document.getElementById(id);
   const state = { project: null, cursor: null, socket: null, finished: new Map(), chunkCursor: null, documentId: null };
 
+  // --- API key (CORTEX_AUTH_ENABLED): asked for when the service answers 401, kept for this tab only ------------
+  const KEY = 'cortex-api-key';
+  function authHeaders() {
+    const key = sessionStorage.getItem(KEY);
+    return key ? { Authorization: 'Bearer ' + key } : {};
+  }
+  function askForKey(detail) {
+    $('key-form').hidden = false;
+    $('key-error').textContent = detail || '';
+    $('api-key').focus();
+  }
+  $('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY, $('api-key').value.trim());
+    $('api-key').value = '';
+    $('key-form').hidden = true;
+    loadProjects().catch((err) => { $('project-error').textContent = err.message; });
+  });
+
   async function api(method, path, body) {
-    const options = { method, headers: {} };
+    const options = { method, headers: authHeaders() };
     if (body !== undefined) {
       options.headers['Content-Type'] = 'application/json';
       options.body = JSON.stringify(body);
@@ -13,6 +32,7 @@
     const response = await fetch(path, options);
     const text = await response.text();
     const json = text ? JSON.parse(text) : null;
+    if (response.status === 401) askForKey(json && json.detail);
     if (!response.ok) {
       throw new Error((json && json.detail) || (response.status + ' ' + response.statusText));
     }
@@ -135,7 +155,7 @@
   async function remove(job) {
     if (!(await confirmAction('Delete the job for ' + (job.original_filename || job.id) + '? It cannot be undone.'))) return;
     try {
-      await fetch('/api/projects/' + state.project + '/ingest/jobs/' + job.id, { method: 'DELETE' });
+      await fetch('/api/projects/' + state.project + '/ingest/jobs/' + job.id, { method: 'DELETE', headers: authHeaders() });
       const tr = document.querySelector('tr[data-job-id="' + job.id + '"]');
       if (tr) tr.remove();
     } catch (err) { alertError(err); }
@@ -153,7 +173,8 @@
   function connect() {
     const project = state.project;
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host
-      + '/api/stream/projects/' + project + '/ingest';
+      + '/api/stream/projects/' + project + '/ingest'
+      + (sessionStorage.getItem(KEY) ? '?access_token=' + encodeURIComponent(sessionStorage.getItem(KEY)) : '');
     const socket = new WebSocket(url);
     state.socket = socket;
     socket.onopen = () => { $('connection').textContent = 'Live'; };
@@ -188,6 +209,7 @@
     data.append('file', file, file.name);
     const request = new XMLHttpRequest();
     request.open('POST', '/api/projects/' + state.project + '/ingest/upload');
+    Object.entries(authHeaders()).forEach(([name, value]) => request.setRequestHeader(name, value));
     request.upload.onprogress = (p) => {
       if (p.lengthComputable) $('upload-progress').value = Math.round(p.loaded * 100 / p.total);
     };

@@ -30,12 +30,15 @@ public final class HttpGate implements StartupListener {
 
     private final List<String> corsOrigins;
     private final long maxJsonBytes;
+    private final AccessGate access;
     private volatile boolean started;
     private volatile boolean installed;
 
     /** @param corsOrigins origins that may call the API from a browser ({@code https://app.example.org}); none: no CORS */
-    public HttpGate(List<String> corsOrigins, long maxJsonBytes) {
+    /** @param access the API keys' gate, or null when auth is off */
+    public HttpGate(List<String> corsOrigins, long maxJsonBytes, AccessGate access) {
         this.maxJsonBytes = maxJsonBytes;
+        this.access = access;
         this.corsOrigins = List.copyOf(corsOrigins);
     }
 
@@ -111,7 +114,7 @@ public final class HttpGate implements StartupListener {
         if (!corsOrigins.isEmpty()) {
             CorsHandler cors = CorsHandler.create().addOrigins(corsOrigins)
                     .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
-                    .allowedHeaders(java.util.Set.of("Content-Type", "Idempotency-Key", REQUEST_ID, "Last-Event-ID"))
+                    .allowedHeaders(java.util.Set.of("Content-Type", "Authorization", "Idempotency-Key", REQUEST_ID, "Last-Event-ID"))
                     .exposedHeaders(java.util.Set.of(REQUEST_ID)).maxAgeSeconds(600);
             // The service's own pages (the dashboard) send Origin too: they are no cross-origin call.
             router.route("/api/*").order(-999).handler(ctx -> {
@@ -127,7 +130,11 @@ public final class HttpGate implements StartupListener {
         // JSON bodies: a small limit, except the text helper, whose content may be as large as an upload. Vert.x
         // runs one body handler per request, so camel.server's (the large limit) reads nothing after this one.
         BodyHandler small = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
-        router.route("/api/*").order(-996).handler(ctx -> {
+        if (access != null) {
+            // keys before bodies: a request without a valid key is not read
+            router.route("/api/*").order(-996).handler(access::handle);
+        }
+        router.route("/api/*").order(-995).handler(ctx -> {
             String path = ctx.request().path();
             HttpMethod method = ctx.request().method();
             boolean bodyless = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;

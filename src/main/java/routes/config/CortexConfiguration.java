@@ -12,6 +12,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceHelper;
+import routes.api.AccessGate;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
@@ -22,6 +23,7 @@ import routes.api.StaticContent;
 import routes.api.Json;
 import routes.api.MultipartReceiver;
 import routes.api.ProjectApi;
+import routes.api.ProjectKeysApi;
 import routes.db.Database;
 import routes.health.DependencyCheck;
 import routes.document.DocumentStore;
@@ -50,6 +52,7 @@ import routes.processing.StoreStage;
 import routes.processing.TextExtractor;
 import routes.processing.TreeIndexer;
 import routes.processing.VerifyStage;
+import routes.project.ProjectKeys;
 import routes.project.ProjectStore;
 import routes.source.AddressGuard;
 import routes.source.GuardedHttpClient;
@@ -151,7 +154,10 @@ public class CortexConfiguration implements CamelConfiguration {
         IdempotencyKeys keys = new IdempotencyKeys(db);
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
-        registry.bind("projectApi", new ProjectApi(projects, json));
+        ProjectKeys projectKeys = new ProjectKeys(db);
+        AccessGate access = accessGate(settings, projectKeys);
+        registry.bind("projectApi", new ProjectApi(projects, json, access == null ? null : projectKeys));
+        registry.bind("projectKeysApi", new ProjectKeysApi(projects, projectKeys));
         MultipartReceiver receiver = new MultipartReceiver(tempDir, maxBytes,
                 Duration.ofMillis(settings.positiveInt("cortex.http.upload-idle-timeout-ms")), metrics);
         if (api) {
@@ -206,7 +212,7 @@ public class CortexConfiguration implements CamelConfiguration {
         gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins"),
-                settings.positiveInt("cortex.http.max-json-bytes")));
+                settings.positiveInt("cortex.http.max-json-bytes"), access));
         if (api) {
             context.addStartupListener(new StaticContent());
         }
@@ -283,6 +289,20 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(connection));
         context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
+    }
+
+    /** API keys: off by default; on, the admin key must be long enough to be a secret. */
+    private static AccessGate accessGate(Settings settings, ProjectKeys keys) {
+        int cacheSeconds = settings.positiveInt("cortex.auth.cache-seconds");
+        if (!Boolean.parseBoolean(settings.oneOf("cortex.auth.enabled", "true", "false"))) {
+            return null;
+        }
+        String admin = settings.optional("cortex.auth.admin-key").orElse("");
+        if (admin.length() < 24) {
+            throw Settings.invalid("cortex.auth.admin-key", admin.isEmpty() ? "(empty)" : "(" + admin.length()
+                    + " characters)", "a secret of at least 24 characters while CORTEX_AUTH_ENABLED is true");
+        }
+        return new AccessGate(admin, keys, Duration.ofSeconds(cacheSeconds));
     }
 
     private static boolean loopback(String host) {

@@ -73,6 +73,8 @@ final class HostileCorpus {
                     "{\"source_type\":\"text\",\"content\":\"x\"}");
             upload("upload into bad project " + id, "/api/projects/" + id + "/ingest/upload", "a.txt", "text/plain",
                     "hello".getBytes());
+            get("keys of bad project " + id, "/api/projects/" + id + "/keys");
+            send("revoke bad key id " + id, "DELETE", "/api/projects/" + project + "/keys/" + id, Map.of(), new byte[0]);
         }
         // a real job and document reached through the wrong kind of id
         get("job id used as project", "/api/projects/" + job);

@@ -30,7 +30,7 @@ import routes.support.TestDatabase;
 class HostileCorpusTest {
 
     static final List<String> TABLES = List.of("projects", "ingest_sources", "ingest_jobs", "documents",
-            "document_chunks", "idempotency_keys", "job_events");
+            "document_chunks", "idempotency_keys", "job_events", "project_keys");
 
     @TempDir
     Path tmp;

@@ -120,9 +120,40 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void withApiKeysOnThePageAsksForAKeyAndWorksWithAProjectsKey() throws Exception {
+        String admin = "admin-key-for-the-browser-test";
+        try (TestApp secured = TestApp.start(TestDatabase.sqlite(dir.resolve("auth")), dir.resolve("auth-data"),
+                // eager: the in-VM broker address is the other app's while both run in this JVM
+                Map.of("cortex.auth.enabled", "true", "cortex.auth.admin-key", admin, "cortex.tasks.eager", "true"))) {
+            var created = secured.send(java.net.http.HttpRequest.newBuilder(secured.uri("/api/projects"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"Keyed project\"}"))).json();
+            String key = created.at("/api_key/key").asText();
+            browser.get(secured.uri("/").toString());
+            // the project list answers 401: the page asks for a key
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-form")));
+            browser.findElement(By.id("api-key")).sendKeys(key);
+            browser.findElement(By.cssSelector("#key-form button")).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("key-form")));
+            wait.until(d -> new Select(d.findElement(By.id("project-select"))).getOptions().stream()
+                    .anyMatch(o -> o.getText().equals("Keyed project")));
+            new Select(browser.findElement(By.id("project-select"))).selectByVisibleText("Keyed project");
+            // the WebSocket takes the key as access_token, the upload as its Authorization header
+            wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
+            upload("keyed.txt", "uploaded through the page with a project key");
+            try {
+                wait.until(d -> text("keyed.txt", ".status").equals("completed"));
+            } finally {
+                screenshot("dashboard-with-key");
+            }
+        }
+    }
+
+    @Test
     void aPersonIngestsWatchesCancelsDeletesAndReadsChunks() throws Exception {
         browser.get(app.uri("/").toString());
         assertThat(browser.getTitle()).isEqualTo("Cortex Ingest");
+        assertThat(browser.findElement(By.id("key-form")).isDisplayed()).as("no key asked for without auth").isFalse();
 
         // create a project
         browser.findElement(By.id("project-name")).sendKeys("Browser project");
