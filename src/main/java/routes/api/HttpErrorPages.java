@@ -62,6 +62,11 @@ public final class HttpErrorPages implements StartupListener {
                 .end(new JsonObject().put("detail", detail).encode());
     }
 
+    /** The 404 of a path no route serves: what was asked for, so a client sees its typo. */
+    static String notFound(RoutingContext ctx) {
+        return "Not found: " + ctx.request().method() + " " + ctx.request().path();
+    }
+
     private static void install(Router router) {
         DETAILS.forEach((status, detail) -> router.errorHandler(status, page(status, detail)));
         // Vert.x's body handler fails a body it cannot decode (a bad chunk size) with status 200 unless Netty wrapped
@@ -86,7 +91,9 @@ public final class HttpErrorPages implements StartupListener {
                 LOG.error("Answering 500 for {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
             }
             String text = detail;
-            if (status == 404 || status == 405) {
+            if (status == 404) {
+                text = notFound(ctx);
+            } else if (status == 405) {
                 text = detail + ": " + ctx.request().method() + " " + ctx.request().path();
             }
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")

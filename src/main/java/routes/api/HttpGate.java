@@ -103,11 +103,12 @@ public final class HttpGate implements StartupListener {
 
     void install(Router router) {
         // Until the routes exist, an unknown path is a route still to come: "Starting", not Vert.x's HTML 404.
-        // HttpErrorPages replaces this with the JSON 404 once the service has started.
+        // Once started it answers as HttpErrorPages does: which of the two installs last on the outer router is a
+        // race of start-up listeners, so both must give the same 404.
         router.errorHandler(404, ctx -> {
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(started ? 404 : 503).putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("detail", started ? "Not found" : STARTING).encode());
+                        .end(new JsonObject().put("detail", started ? HttpErrorPages.notFound(ctx) : STARTING).encode());
             }
         });
         router.route("/api/*").order(-1000).handler(this::requestId);
