@@ -117,6 +117,7 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, db::close);
         db.migrate();
         registry.bind("database", db);
+        registry.bind("outageLog", new routes.db.OutageLog());
         registry.bind("databaseReadiness", new DependencyCheck("database", db::check));
 
         if (!eager) {
@@ -383,7 +384,7 @@ public class CortexConfiguration implements CamelConfiguration {
             registry.bind("faultInjection", faults);
             hook = StageHook.both(faults, metrics);
         }
-        JobClaims claims = new JobClaims(jobs, lease, hook);
+        JobClaims claims = new JobClaims(jobs, lease, 1 + settings.nonNegativeInt("cortex.task.max-retries"), hook);
         registry.bind("jobClaims", claims);
         StageProgress progress = new StageProgress(jobs, lease,
                 Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook, claims);

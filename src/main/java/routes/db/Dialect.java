@@ -47,6 +47,23 @@ public enum Dialect {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
+    /**
+     * SQL for the database's clock plus a number of milliseconds bound as one parameter (negative: in the past).
+     * Leases and hand-off times are computed by the database, never by an instance's own clock: an instance whose
+     * clock runs ahead would otherwise see the leases of others as expired and take their jobs. On SQLite the value
+     * has the fixed-width form every timestamp column has, so text order stays time order.
+     */
+    public String clockPlusMillis() {
+        return this == POSTGRESQL
+                ? "(statement_timestamp() + CAST(? AS double precision) * interval '1 millisecond')"
+                : "(strftime('%Y-%m-%dT%H:%M:%f', 'now', (CAST(? AS REAL) / 1000.0) || ' seconds') || '000Z')";
+    }
+
+    /** SQL for the database's clock now. */
+    public String clock() {
+        return this == POSTGRESQL ? "statement_timestamp()" : "(strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')";
+    }
+
     public void bind(PreparedStatement ps, int index, Object value) throws SQLException {
         if (value == null) {
             ps.setNull(index, this == POSTGRESQL ? Types.OTHER : Types.NULL);

@@ -165,9 +165,10 @@ public final class JobEvents {
      * instance relays at a time; the broker's duplicate detection covers a take-over that repeats a few events.
      */
     public boolean holdRelay(String owner, java.time.Duration lease) {
-        Instant now = Dialect.now();
-        return db.inTransaction(c -> db.update(c, "UPDATE event_relay SET owner = ?, lease_until = ? WHERE name = 'audit'"
-                + " AND (owner IS NULL OR owner = ? OR lease_until < ?)", owner, now.plus(lease), owner, now) == 1);
+        // the database's clock: an instance whose clock runs ahead must not take the lease of one still relaying
+        return db.inTransaction(c -> db.update(c, "UPDATE event_relay SET owner = ?, lease_until = "
+                + db.dialect().clockPlusMillis() + " WHERE name = 'audit' AND (owner IS NULL OR owner = ? OR lease_until < "
+                + db.dialect().clock() + ")", owner, lease.toMillis(), owner) == 1);
     }
 
     private Stored stored(java.sql.ResultSet rs) throws SQLException {

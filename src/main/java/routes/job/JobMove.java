@@ -25,6 +25,7 @@ import java.util.Set;
  * RETRY      running                        queued                  held by the attempt
  * COMPLETE   running                        completed               held by the attempt
  * FAIL       running                        failed                  held by the attempt
+ * ABANDON    queued, running                failed                  - (claimable, attempts used up)
  * CANCEL     queued, running                cancelled               -
  * DELETE     queued                         cancelled               -
  *            completed, failed, cancelled   (unchanged)             -
@@ -43,6 +44,11 @@ public enum JobMove {
     RETRY(Lease.HELD, Map.of(RUNNING, QUEUED)),
     COMPLETE(Lease.HELD, Map.of(RUNNING, COMPLETED)),
     FAIL(Lease.HELD, Map.of(RUNNING, FAILED)),
+    /**
+     * A job whose attempts are used up is claimable again (its last attempt ended without an outcome: the worker
+     * died): it fails instead of being claimed.
+     */
+    ABANDON(Lease.ANY, Map.of(QUEUED, FAILED, RUNNING, FAILED)),
     /** A client's cancel; a running attempt notices it at its next step and stops. */
     CANCEL(Lease.ANY, Map.of(QUEUED, CANCELLED, RUNNING, CANCELLED)),
     /**

@@ -96,6 +96,15 @@ public final class JobStore {
         return Optional.of(job);
     }
 
+    private String where(JobMove move) {
+        return MoveSql.where(move, db.dialect());
+    }
+
+    /** The database's clock plus the milliseconds bound at its place. */
+    private String clockPlus() {
+        return db.dialect().clockPlusMillis();
+    }
+
     /** One line per transition, with the job and its project in the MDC (job_id, project_id) for log search. */
     private static void logTransition(IngestJob job, String type, boolean info) {
         MDC.put("job_id", job.id().toString());
@@ -117,21 +126,23 @@ public final class JobStore {
 
     /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
     public void handedOff(String jobId, String taskId) {
-        Instant now = Dialect.now();
-        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET task_id = ?, handed_off_at = ?,"
-                + " next_attempt_at = COALESCE(next_attempt_at, ?) WHERE id = ?", taskId, now, now, UUID.fromString(jobId)));
+        String clock = db.dialect().clock();
+        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET task_id = ?, handed_off_at = " + clock
+                + ", next_attempt_at = COALESCE(next_attempt_at, " + clock + ") WHERE id = ?", taskId, UUID.fromString(jobId)));
     }
 
     /**
-     * running -> queued after a failed attempt that will be retried at {@code nextAttemptAt}. False when the job was
-     * cancelled or taken over meanwhile.
+     * running -> queued after a failed attempt that will be retried in {@code delayMillis} (by the database's clock).
+     * {@code counted}: false when the attempt was not the job's fault (handed back at shutdown), which gives its claim
+     * back, so that restarts never use up a job's attempts. False when the job was cancelled or taken over meanwhile.
      */
-    public boolean requeue(UUID jobId, String owner, String error, String message, Instant nextAttemptAt) {
+    public boolean requeue(UUID jobId, String owner, String error, String message, long delayMillis, boolean counted) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.RETRY)
-                + ", error_message = ?, message = ?, next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND " + MoveSql.where(JobMove.RETRY),
-                error, message, nextAttemptAt, now, jobId, owner), jobId, JobEvents.UPDATED, JobMove.RETRY));
+                + ", error_message = ?, message = ?, next_attempt_at = " + clockPlus() + ", updated_at = ?,"
+                + " attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE id = ? AND " + where(JobMove.RETRY),
+                error, message, delayMillis, now, counted ? 0 : 1, jobId, owner), jobId, JobEvents.UPDATED, JobMove.RETRY));
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
@@ -139,11 +150,10 @@ public final class JobStore {
         if (attempts.isEmpty()) {
             return;
         }
-        Instant until = Dialect.now().plus(lease);
         db.inTransaction(c -> {
             for (var e : attempts.entrySet()) {
-                db.update(c, "UPDATE ingest_jobs SET lease_expires_at = ? WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
-                        until, e.getKey(), e.getValue());
+                db.update(c, "UPDATE ingest_jobs SET lease_expires_at = " + clockPlus() + " WHERE id = ? AND "
+                        + where(JobMove.PROGRESS), lease.toMillis(), e.getKey(), e.getValue());
             }
             return null;
         });
@@ -215,7 +225,7 @@ public final class JobStore {
             int moved = db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.CANCEL)
                     + ", completed_at = ?, updated_at = ?, message = 'Cancelled by request', "
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND project_id = ? AND "
-                    + MoveSql.where(JobMove.CANCEL),
+                    + where(JobMove.CANCEL),
                     now, now, jobId, projectId);
             Optional<IngestJob> cancelled = changedJob(c, moved, jobId, JobEvents.CANCELLED, JobMove.CANCEL);
             if (cancelled.isPresent()) {
@@ -237,7 +247,7 @@ public final class JobStore {
             int n = db.update(c, "UPDATE ingest_jobs SET deleted_at = ?, updated_at = ?,"
                     + " completed_at = CASE WHEN " + MoveSql.changesStatus(JobMove.DELETE) + " THEN ? ELSE completed_at END,"
                     + " status = " + MoveSql.newStatus(JobMove.DELETE)
-                    + " WHERE id = ? AND project_id = ? AND " + MoveSql.where(JobMove.DELETE),
+                    + " WHERE id = ? AND project_id = ? AND " + where(JobMove.DELETE),
                     now, now, now, jobId, projectId);
             changed(c, n, jobId, JobEvents.DELETED, JobMove.DELETE);
             return before;
@@ -248,18 +258,37 @@ public final class JobStore {
      * Takes a job for one attempt ({@link JobMove#CLAIM} of a queued job, or {@link JobMove#TAKE_OVER} of a running
      * one whose lease ran out). Exactly one of several racing workers wins; the others get empty. The attempt starts
      * in the fetch stage: one write less per job, and each write is a commit the job waits for.
+     *
+     * <p>A job claimed {@code maxAttempts} times already is not claimed again, whatever ended those attempts: it
+     * fails ({@link JobMove#ABANDON}). Counting claims, not failures, is what stops a document that kills its worker
+     * (out of memory, a crash) from crash-looping the service: such an attempt never records a failure.
      */
-    public Optional<IngestJob> claim(UUID jobId, String owner, Duration lease) {
+    public Optional<IngestJob> claim(UUID jobId, String owner, Duration lease, int maxAttempts) {
         Instant now = Dialect.now();
+        String claimable = "((" + where(JobMove.CLAIM) + ") OR (" + where(JobMove.TAKE_OVER) + "))";
         return db.inTransaction(c -> {
             int n = db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.CLAIM)
                     + ", attempts = attempts + 1, lease_owner = ?,"
-                    + " lease_expires_at = ?, started_at = COALESCE(started_at, ?), updated_at = ?, next_attempt_at = NULL,"
-                    + " stage = ?, progress = CASE WHEN progress > ? THEN progress ELSE ? END, message = 'Fetching source'"
-                    + " WHERE id = ? AND ((" + MoveSql.where(JobMove.CLAIM) + ") OR (" + MoveSql.where(JobMove.TAKE_OVER) + "))",
-                    owner, now.plus(lease), now, now, JobStage.FETCH, JobStage.FETCH.progress(),
-                    JobStage.FETCH.progress(), jobId, now);
-            return changedJob(c, n, jobId, JobEvents.UPDATED, JobMove.CLAIM);
+                    + " lease_expires_at = " + clockPlus() + ", started_at = COALESCE(started_at, ?), updated_at = ?,"
+                    + " next_attempt_at = NULL, stage = ?, progress = CASE WHEN progress > ? THEN progress ELSE ? END,"
+                    + " message = 'Fetching source' WHERE id = ? AND attempts < ? AND " + claimable,
+                    owner, lease.toMillis(), now, now, JobStage.FETCH, JobStage.FETCH.progress(),
+                    JobStage.FETCH.progress(), jobId, maxAttempts);
+            if (n == 1) {
+                return changedJob(c, n, jobId, JobEvents.UPDATED, JobMove.CLAIM);
+            }
+            String reason = "Abandoned by its worker: " + maxAttempts + " attempts (1 + cortex.task.max-retries)"
+                    + " ended without an outcome or a retry; the document may crash or exhaust the worker";
+            int abandoned = db.update(c, "UPDATE ingest_jobs SET status = '" + JobStatus.FAILED + "', error_message = ?,"
+                    + " message = 'Failed at stage ' || stage || ': ' || ?, completed_at = ?, updated_at = ?,"
+                    + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL"
+                    + " WHERE id = ? AND attempts >= ? AND " + claimable,
+                    reason, reason, now, now, jobId, maxAttempts);
+            changedJob(c, abandoned, jobId, JobEvents.UPDATED, JobMove.ABANDON);
+            if (abandoned == 1) {
+                LOG.warn("Job {} failed: {}", jobId, reason);
+            }
+            return Optional.<IngestJob>empty();
         });
     }
 
@@ -272,10 +301,10 @@ public final class JobStore {
         Instant now = Dialect.now();
         boolean stageEntered = progress == stage.progress();
         return db.inTransaction(c -> changedJob(c, db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
-                + " lease_expires_at = ?, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
+                + " lease_expires_at = " + clockPlus() + ", byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
-                + " WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
-                stage, progress, message, now, now.plus(lease), facts.byteSize(), facts.checksum(), facts.mimeType(),
+                + " WHERE id = ? AND " + where(JobMove.PROGRESS),
+                stage, progress, message, now, lease.toMillis(), facts.byteSize(), facts.checksum(), facts.mimeType(),
                 jobId, owner), jobId, JobEvents.UPDATED, JobMove.PROGRESS, stageEntered).isPresent());
     }
 
@@ -291,7 +320,7 @@ public final class JobStore {
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
-                + " WHERE id = ? AND " + MoveSql.where(JobMove.COMPLETE),
+                + " WHERE id = ? AND " + where(JobMove.COMPLETE),
                 JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
                 facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED, JobMove.COMPLETE);
         if (completed) {
@@ -320,7 +349,7 @@ public final class JobStore {
                 + " completed_at = CASE WHEN " + MoveSql.changesStatus(JobMove.RETIRE) + " THEN ? ELSE completed_at END,"
                 + " message = CASE WHEN " + MoveSql.changesStatus(JobMove.RETIRE) + " THEN 'Retired: its source changed or is gone'"
                 + " ELSE message END, lease_owner = NULL, lease_expires_at = NULL, status = " + MoveSql.newStatus(JobMove.RETIRE)
-                + " WHERE id = ? AND " + MoveSql.where(JobMove.RETIRE), now, now, now, jobId), jobId, JobEvents.DELETED,
+                + " WHERE id = ? AND " + where(JobMove.RETIRE), now, now, now, jobId), jobId, JobEvents.DELETED,
                 JobMove.RETIRE);
     }
 
@@ -330,7 +359,7 @@ public final class JobStore {
 
     /** Whether this attempt still holds the job: a read, for stages whose write is coalesced. */
     public boolean stillRunning(UUID jobId, String owner) {
-        return db.read(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND " + MoveSql.where(JobMove.PROGRESS),
+        return db.read(c -> db.queryOne(c, "SELECT 1 FROM ingest_jobs WHERE id = ? AND " + where(JobMove.PROGRESS),
                 rs -> rs.getInt(1), jobId, owner).isPresent());
     }
 
@@ -339,23 +368,27 @@ public final class JobStore {
         Instant now = Dialect.now();
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.FAIL)
                 + ", error_message = ?, message = ?, completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND " + MoveSql.where(JobMove.FAIL),
+                + " WHERE id = ? AND " + where(JobMove.FAIL),
                 error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED, JobMove.FAIL));
     }
 
     /**
      * Jobs with no live hand-off: queued without a hand-off for {@code graceSeconds} (the send failed or the process
-     * died before it), queued with a message overdue by {@code staleSeconds}, or running under a lease that ran out
-     * (the worker died).
+     * died before it), queued with its last hand-off and its due time both older than {@code staleSeconds} (the
+     * message was lost), or running under a lease that ran out (the worker died). A re-sent job counts as handed off
+     * again, so a backlog older than the stale limit is re-sent once per stale period, not on every sweep.
      */
     public List<UUID> recoverable(int graceSeconds, int staleSeconds, int max) {
         Instant now = Dialect.now();
-        String claimable = MoveSql.where(JobMove.CLAIM);
-        return db.inTransaction(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE"
+        String claimable = where(JobMove.CLAIM);
+        String stale = clockPlus();
+        return db.read(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE"
                 + " (" + claimable + " AND handed_off_at IS NULL AND updated_at < ?)"
-                + " OR (" + claimable + " AND next_attempt_at < ?)"
-                + " OR (" + MoveSql.where(JobMove.TAKE_OVER) + ") ORDER BY created_at LIMIT ?",
-                rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(graceSeconds), now.minusSeconds(staleSeconds), now, max));
+                + " OR (" + claimable + " AND handed_off_at < " + stale
+                + " AND (next_attempt_at IS NULL OR next_attempt_at < " + stale + "))"
+                + " OR (" + where(JobMove.TAKE_OVER) + ") ORDER BY created_at LIMIT ?",
+                rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(graceSeconds), -staleSeconds * 1000L,
+                -staleSeconds * 1000L, max));
     }
 
     /** The project's newest visible jobs, for stream snapshots. */

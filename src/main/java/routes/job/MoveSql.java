@@ -3,6 +3,8 @@ package routes.job;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import routes.db.Dialect;
+
 /**
  * {@link JobMove}'s table as SQL, for the conditional UPDATEs of {@link JobStore}: the WHERE condition that lets a
  * move happen only from its statuses and under its lease, and the new status it sets.
@@ -14,15 +16,16 @@ final class MoveSql {
 
     /**
      * The job is visible (not soft-deleted), in a status the move starts from, and its lease allows the move. Binds
-     * one parameter after the statuses: the attempt for {@link JobMove.Lease#HELD}, the current time for
-     * {@link JobMove.Lease#EXPIRED}; none for {@link JobMove.Lease#ANY}.
+     * one parameter after the statuses: the attempt for {@link JobMove.Lease#HELD}; none for the others. Whether a
+     * lease ran out ({@link JobMove.Lease#EXPIRED}) is decided by the database's clock, the one clock all instances
+     * share.
      */
-    static String where(JobMove move) {
+    static String where(JobMove move, Dialect dialect) {
         String condition = "deleted_at IS NULL AND " + statusIn(move.from());
         return switch (move.lease()) {
             case ANY -> condition;
             case HELD -> condition + " AND lease_owner = ?";
-            case EXPIRED -> condition + " AND lease_expires_at < ?";
+            case EXPIRED -> condition + " AND lease_expires_at < " + dialect.clock();
         };
     }
 

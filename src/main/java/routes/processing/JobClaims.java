@@ -28,8 +28,12 @@ public final class JobClaims {
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
     private final Map<UUID, String> active = new ConcurrentHashMap<>();
 
-    public JobClaims(JobStore jobs, Duration lease, StageHook hook) {
+    /** How many claims a job gets, whatever ended them: 1 + cortex.task.max-retries. */
+    private final int maxAttempts;
+
+    public JobClaims(JobStore jobs, Duration lease, int maxAttempts, StageHook hook) {
         this.jobs = jobs;
+        this.maxAttempts = maxAttempts;
         this.lease = lease;
         this.hook = hook;
     }
@@ -46,7 +50,7 @@ public final class JobClaims {
             return null;
         }
         String attempt = UUID.randomUUID().toString();
-        JobRun run = jobs.claim(id.get(), attempt, lease).map(job -> new JobRun(job, attempt)).orElse(null);
+        JobRun run = jobs.claim(id.get(), attempt, lease, maxAttempts).map(job -> new JobRun(job, attempt)).orElse(null);
         if (run != null) {
             active.put(run.job().id(), attempt);
         }

@@ -40,7 +40,7 @@ public final class JobOutcome {
         String reason = reason(error);
         LOG.info("Job {} attempt {} failed, retry {} of {} at {}: {}", jobId, attempt, attempt, maxRetries, at, reason);
         if (!jobs.requeue(run.job().id(), run.attempt(), reason,
-                "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason, at)) {
+                "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason, delay, true)) {
             throw new JobStopped("job " + jobId + " was cancelled or taken over before its retry was scheduled");
         }
         return new RetryDecision(jobId, true, delay, at.toEpochMilli());
@@ -66,7 +66,7 @@ public final class JobOutcome {
         String jobId = run.job().id().toString();
         Instant now = Dialect.now();
         LOG.info("Job {} handed back to the queue: the service is shutting down", jobId);
-        if (!jobs.requeue(run.job().id(), run.attempt(), null, "Handed back to the queue at shutdown", now)) {
+        if (!jobs.requeue(run.job().id(), run.attempt(), null, "Handed back to the queue at shutdown", 0, false)) {
             throw new JobStopped("job " + jobId + " was cancelled or taken over before it was handed back");
         }
         return new RetryDecision(jobId, true, 0, now.toEpochMilli());

@@ -68,16 +68,18 @@ public final class WatchLedger {
      */
     public boolean claim(WatchedObject o, String owner, Duration lease) {
         Instant now = Dialect.now();
+        // leases by the database's clock, the one all instances share
+        String until = db.dialect().clockPlusMillis();
         return db.inTransaction(c -> {
             int inserted = db.update(c, "INSERT INTO watch_ledger (bucket, object_key, etag, version_id, state, owner,"
-                    + " lease_until, created_at, updated_at) VALUES (?, ?, ?, '', 'claimed', ?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING", o.bucket(), o.key(), o.etag(), owner, now.plus(lease), now, now);
+                    + " lease_until, created_at, updated_at) VALUES (?, ?, ?, '', 'claimed', ?, " + until + ", ?, ?)"
+                    + " ON CONFLICT DO NOTHING", o.bucket(), o.key(), o.etag(), owner, lease.toMillis(), now, now);
             if (inserted == 1) {
                 return true;
             }
-            return db.update(c, "UPDATE watch_ledger SET owner = ?, lease_until = ?, updated_at = ? WHERE bucket = ?"
-                    + " AND object_key = ? AND etag = ? AND version_id = '' AND state = 'claimed' AND lease_until < ?",
-                    owner, now.plus(lease), now, o.bucket(), o.key(), o.etag(), now) == 1;
+            return db.update(c, "UPDATE watch_ledger SET owner = ?, lease_until = " + until + ", updated_at = ? WHERE bucket = ?"
+                    + " AND object_key = ? AND etag = ? AND version_id = '' AND state = 'claimed' AND lease_until < "
+                    + db.dialect().clock(), owner, lease.toMillis(), now, o.bucket(), o.key(), o.etag()) == 1;
         });
     }
 

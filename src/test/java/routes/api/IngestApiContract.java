@@ -610,7 +610,7 @@ abstract class IngestApiContract {
         try {
             String id = createJob(p, sourceFile("running.txt", "running")).json().get("id").asText();
             // Claim it as a worker would, so it is running under a lease.
-            assertThat(app.bean("jobStore", JobStore.class).claim(UUID.fromString(id), "test-worker", Duration.ofMinutes(5)))
+            assertThat(app.bean("jobStore", JobStore.class).claim(UUID.fromString(id), "test-worker", Duration.ofMinutes(5), 3))
                     .isPresent();
             Reply r = app.delete(jobs(p) + "/" + id);
             assertThat(r.status()).isEqualTo(400);

@@ -10,7 +10,10 @@ import java.util.Map;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.logging.log4j.Level;
+import routes.db.OutageLog;
 import routes.support.ApiClient.Reply;
+import routes.support.LogCapture;
 import routes.support.TestApp;
 
 /**
@@ -39,8 +42,13 @@ class ReadinessTest {
             assertThat(ready.body()).contains("\"name\":\"database\",\"status\":\"UP\"")
                     .contains("\"name\":\"broker\",\"status\":\"UP\"").contains("\"name\":\"storage\",\"status\":\"UP\"");
 
+            LogCapture log = LogCapture.open();
             pg.close();
             await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/observe/health").status() == 503);
+            // the relay ticks every 100 ms: the outage is one line, not a stack trace per tick
+            await().atMost(Duration.ofSeconds(10)).until(() -> outageLines(log, "unreachable") == 1);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                    outageLines(log, "unreachable") == 1 && log.atLeast(Level.ERROR).stream().noneMatch(l -> l.stackTrace()));
             assertThat(app.get("/observe/health").body()).contains("database is unreachable");
             long start = System.nanoTime();
             Reply unavailable = app.get("/api/projects");
@@ -52,8 +60,17 @@ class ReadinessTest {
             pg = postgres(data, port);
             await().atMost(Duration.ofSeconds(60)).until(() -> app.get("/observe/health").status() == 200);
             assertThat(app.get("/api/projects").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> outageLines(log, "reachable again") == 1);
+            assertThat(log.atLeast(Level.ERROR)).as("errors logged during the outage")
+                    .allMatch(l -> !l.stackTrace(), "without a stack trace").hasSizeLessThanOrEqualTo(3);
+            log.close();
         } finally {
             pg.close();
         }
+    }
+
+    private static long outageLines(LogCapture log, String text) {
+        return log.lines().stream().filter(l -> l.logger().equals(OutageLog.class.getName()) && l.message().contains(text))
+                .count();
     }
 }

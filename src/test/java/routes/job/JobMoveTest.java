@@ -50,9 +50,9 @@ class JobMoveTest {
 
     @Test
     void theSqlOfAMoveIsBuiltFromItsRow() {
-        assertThat(MoveSql.where(JobMove.TAKE_OVER))
-                .isEqualTo("deleted_at IS NULL AND status IN ('running') AND lease_expires_at < ?");
-        assertThat(MoveSql.where(JobMove.CANCEL)).isEqualTo("deleted_at IS NULL AND status IN ('queued', 'running')");
+        assertThat(MoveSql.where(JobMove.TAKE_OVER, routes.db.Dialect.POSTGRESQL))
+                .isEqualTo("deleted_at IS NULL AND status IN ('running') AND lease_expires_at < statement_timestamp()");
+        assertThat(MoveSql.where(JobMove.CANCEL, routes.db.Dialect.SQLITE)).isEqualTo("deleted_at IS NULL AND status IN ('queued', 'running')");
         assertThat(MoveSql.newStatus(JobMove.DELETE)).isEqualTo("CASE status WHEN 'queued' THEN 'cancelled' ELSE status END");
         assertThat(MoveSql.changesStatus(JobMove.DELETE)).isEqualTo("status IN ('queued')");
     }

@@ -71,7 +71,7 @@ class JobStoreMovesTest {
         boolean allowed = JobMove.CLAIM.from().contains(status)
                 || (JobMove.TAKE_OVER.from().contains(status) && leaseExpired);
 
-        var claimed = f.jobs.claim(f.jobId, "claimant", Duration.ofMinutes(1));
+        var claimed = f.jobs.claim(f.jobId, "claimant", Duration.ofMinutes(1), 3);
 
         assertThat(claimed.isPresent()).isEqualTo(allowed);
         IngestJob now = f.jobs.findAny(f.jobId).orElseThrow();
@@ -106,7 +106,7 @@ class JobStoreMovesTest {
         // a deleted job is gone for every further move
         if (allowed) {
             assertThat(f.jobs.softDelete(f.projectId, f.jobId)).isEmpty();
-            assertThat(f.jobs.claim(f.jobId, "late", Duration.ofMinutes(1))).isEmpty();
+            assertThat(f.jobs.claim(f.jobId, "late", Duration.ofMinutes(1), 3)).isEmpty();
         }
     }
 
@@ -128,7 +128,7 @@ class JobStoreMovesTest {
                     source, 0));
             return null;
         });
-        assertThat(jobs.claim(jobId, "old-owner", Duration.ofMinutes(1))).isPresent();
+        assertThat(jobs.claim(jobId, "old-owner", Duration.ofMinutes(1), 3)).isPresent();
         Instant lease = leaseExpired ? now.minusSeconds(60) : now.plusSeconds(600);
         db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET status = ?, lease_expires_at = ? WHERE id = ?",
                 status, lease, jobId));

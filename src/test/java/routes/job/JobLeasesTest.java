@@ -1,0 +1,155 @@
+package routes.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import routes.api.Json;
+import routes.db.Database;
+import routes.db.Dialect;
+import routes.project.Project;
+import routes.project.ProjectStore;
+import routes.source.Trees;
+import routes.support.TestDatabase;
+
+/**
+ * Who may run a job, on both databases: attempts are counted by claims (a worker that dies mid-attempt uses one up),
+ * leases are computed by the database's clock, and recovery re-sends a lost hand-off once per stale period.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobLeasesTest {
+
+    private Path dir;
+    private Database sqlite;
+    private Database postgres;
+
+    @BeforeAll
+    void databases() throws Exception {
+        dir = Files.createTempDirectory("leases-");
+        sqlite = open(TestDatabase.sqlite(dir));
+        postgres = open(TestDatabase.freshPostgres());
+    }
+
+    private static Database open(String url) {
+        Database db = new Database(url, null, null, 2, Duration.ofSeconds(5));
+        db.migrate();
+        return db;
+    }
+
+    @AfterAll
+    void close() {
+        sqlite.close();
+        postgres.close();
+        Trees.delete(dir);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aJobWhoseWorkerDiesEveryTimeFailsAfterItsAttempts(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(jobs.claim(jobId, "worker-" + attempt, Duration.ofMinutes(1), 3)).as("claim " + attempt).isPresent();
+            // the worker dies: nothing is recorded, its lease runs out
+            expireLease(db, jobId);
+        }
+
+        assertThat(jobs.claim(jobId, "worker-4", Duration.ofMinutes(1), 3)).isEmpty();
+
+        IngestJob job = jobs.findAny(jobId).orElseThrow();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.attempts()).isEqualTo(3);
+        assertThat(job.errorMessage()).startsWith("Abandoned by its worker: 3 attempts");
+        assertThat(job.message()).startsWith("Failed at stage fetch: Abandoned by its worker");
+        assertThat(job.completedAt()).isNotNull();
+        assertThat(jobs.recoverable(0, 0, 10)).doesNotContain(jobId);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aJobHandedBackAtShutdownKeepsItsAttempts(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        for (int restart = 0; restart < 5; restart++) {
+            assertThat(jobs.claim(jobId, "worker-" + restart, Duration.ofMinutes(1), 3)).isPresent();
+            assertThat(jobs.requeue(jobId, "worker-" + restart, null, "Handed back", 0, false)).isTrue();
+        }
+        assertThat(jobs.findAny(jobId).orElseThrow().attempts()).isZero();
+        assertThat(jobs.claim(jobId, "worker", Duration.ofMinutes(1), 3)).isPresent();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void leasesRunByTheDatabasesClock(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        assertThat(jobs.claim(jobId, "first", Duration.ofSeconds(30), 3)).isPresent();
+
+        double secondsLeft = db.read(c -> db.queryOne(c, "SELECT lease_expires_at AS until, " + db.dialect().clock()
+                + " AS now FROM ingest_jobs WHERE id = ?", rs -> Duration.between(db.dialect().instant(rs, "now"),
+                        db.dialect().instant(rs, "until")).toMillis() / 1000.0, jobId)).orElseThrow();
+        assertThat(secondsLeft).isBetween(25.0, 30.5);
+        // a live lease by the database's clock is not taken over, an expired one is
+        assertThat(jobs.claim(jobId, "second", Duration.ofSeconds(30), 3)).isEmpty();
+        expireLease(db, jobId);
+        assertThat(jobs.claim(jobId, "second", Duration.ofSeconds(30), 3)).isPresent();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aLostHandOffIsResentOncePerStalePeriod(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        jobs.handedOff(jobId.toString(), "task-1");
+        assertThat(jobs.recoverable(60, 60, 100)).as("a fresh hand-off is live").doesNotContain(jobId);
+
+        Instant longAgo = Dialect.now().minusSeconds(600);
+        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET handed_off_at = ?, next_attempt_at = ? WHERE id = ?",
+                longAgo, longAgo, jobId));
+        assertThat(jobs.recoverable(60, 60, 100)).as("the message is overdue").contains(jobId);
+
+        jobs.handedOff(jobId.toString(), "task-2");
+        assertThat(jobs.recoverable(60, 60, 100)).as("re-sent just now: not again on the next sweep")
+                .doesNotContain(jobId);
+    }
+
+    private Database database(String name) {
+        return name.equals("sqlite") ? sqlite : postgres;
+    }
+
+    private static JobStore store(Database db) {
+        return new JobStore(db, new JobEvents(db, Json.mapper()));
+    }
+
+    private static void expireLease(Database db, UUID jobId) {
+        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET lease_expires_at = ? WHERE id = ?",
+                Dialect.now().minusSeconds(5), jobId));
+    }
+
+    private static UUID queuedJob(Database db, JobStore jobs) {
+        Project project = new ProjectStore(db).create("leases " + UUID.randomUUID(), null);
+        UUID jobId = UUID.randomUUID();
+        Instant now = Dialect.now();
+        db.inTransaction(c -> {
+            UUID source = new ProjectStore(db).defaultSource(c, project.id());
+            jobs.insert(c, new IngestJob(jobId, project.id(), null, "file:///tmp/x.txt", "x.txt", null, null, null,
+                    JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0, "Queued", null, null, null,
+                    source, 0));
+            return null;
+        });
+        return jobId;
+    }
+}
