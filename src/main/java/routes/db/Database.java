@@ -14,6 +14,9 @@ import java.util.Optional;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteConnectionConfig;
 
 /**
  * The connection pool, the schema migrations and a small amount of JDBC plumbing shared by the stores. SQL itself
@@ -92,6 +95,41 @@ public final class Database implements AutoCloseable {
     public <T> T read(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
+    /**
+     * Runs several reads that must agree (a page and its total, a snapshot and its seq) in one transaction that takes
+     * no write lock. On SQLite it is a DEFERRED transaction: in WAL mode it reads a snapshot and waits for no writer,
+     * where the IMMEDIATE transactions of {@link #inTransaction} queue every request behind a long store
+     * transaction until the busy timeout. Reads only: a write inside it would fail on SQLite.
+     */
+    public <T> T readTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            SQLiteConnectionConfig sqlite = dialect == Dialect.SQLITE
+                    ? c.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
+            if (sqlite != null) {
+                sqlite.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+            }
+            try {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                if (sqlite != null) {
+                    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+                }
+            }
         } catch (SQLException e) {
             throw new DatabaseException(e);
         }

@@ -91,7 +91,7 @@ public final class DocumentStore {
      * empty when there is no such document.
      */
     public java.util.Optional<ChunkPage> chunks(UUID projectId, UUID documentId, int afterOrdinal, int limit) {
-        return db.inTransaction(c -> {
+        return db.readTransaction(c -> {
             var document = db.queryOne(c, "SELECT d.path, d.title FROM documents d JOIN ingest_jobs j ON j.id = d.job_id"
                     + " WHERE d.id = ? AND d.project_id = ? AND j.deleted_at IS NULL",
                     rs -> new String[] {rs.getString("path"), rs.getString("title")}, documentId, projectId);
@@ -115,7 +115,7 @@ public final class DocumentStore {
     }
 
     public Map<String, List<DocumentSummary>> listForJob(UUID jobId) {
-        return Map.of("items", db.inTransaction(c -> db.query(c,
+        return Map.of("items", db.read(c -> db.query(c,
                 "SELECT d.id, d.path, d.title, d.mime_type, d.byte_size, (SELECT COUNT(*) FROM document_chunks k"
                         + " WHERE k.document_id = d.id) AS chunk_count FROM documents d WHERE d.job_id = ?"
                         + " ORDER BY d.parent_id IS NOT NULL, d.path, d.id",

@@ -44,7 +44,7 @@ public final class IdempotencyKeys {
 
     /** The job an earlier request with this key created; 409 when that request was a different one. */
     public Optional<UUID> replay(UUID projectId, Key key) {
-        return db.inTransaction(c -> db.queryOne(c, "SELECT fingerprint, job_id FROM idempotency_keys WHERE project_id = ? AND key = ?",
+        return db.read(c -> db.queryOne(c, "SELECT fingerprint, job_id FROM idempotency_keys WHERE project_id = ? AND key = ?",
                 rs -> {
                     if (!rs.getString("fingerprint").equals(key.fingerprint())) {
                         throw new Conflict("Idempotency-Key '" + key.key()

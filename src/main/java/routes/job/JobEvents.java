@@ -128,7 +128,7 @@ public final class JobEvents {
     }
 
     public Optional<Snapshot> snapshot(UUID projectId, UUID jobId, JobStore jobs, int limit) {
-        return db.inTransaction(c -> {
+        return db.readTransaction(c -> {
             Optional<Position> position = position(c, projectId);
             if (position.isEmpty()) {
                 return Optional.<Snapshot>empty();

@@ -199,7 +199,7 @@ public final class JobStore {
             pageParams.add(filter.after().id());
         }
         pageParams.add(filter.limit() + 1);
-        return db.inTransaction(c -> {
+        return db.readTransaction(c -> {
             List<IngestJob> rows = db.query(c, "SELECT " + COLUMNS + " FROM ingest_jobs" + pageWhere
                     + " ORDER BY created_at DESC, id DESC LIMIT ?", this::map, pageParams.toArray());
             long total = db.queryOne(c, "SELECT COUNT(*) FROM ingest_jobs" + where, rs -> rs.getLong(1), params.toArray())

@@ -37,12 +37,12 @@ public final class ProjectStore {
     }
 
     public List<Project> list() {
-        return db.inTransaction(c -> db.query(c, "SELECT " + COLUMNS + " FROM projects ORDER BY created_at DESC, id DESC",
+        return db.read(c -> db.query(c, "SELECT " + COLUMNS + " FROM projects ORDER BY created_at DESC, id DESC",
                 this::map));
     }
 
     public Optional<Project> find(UUID id) {
-        return db.inTransaction(c -> find(c, id));
+        return db.read(c -> find(c, id));
     }
 
     public Optional<Project> find(Connection c, UUID id) throws SQLException {
