@@ -208,6 +208,10 @@ public class CortexConfiguration implements CamelConfiguration {
             }
         });
 
+        registry.bind("leftoverSweep", new routes.processing.LeftoverSweep(jobs, storage, prefix, tempDir,
+                Duration.ofSeconds(settings.positiveInt("cortex.sweep.min-age-seconds"))));
+        settings.positiveInt("cortex.sweep.period-ms");
+        settings.positiveInt("cortex.sweep.start-delay-ms");
         WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix, metrics);
         StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
         gauges(context, settings, metrics, events, hub);

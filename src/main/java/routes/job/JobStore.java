@@ -391,6 +391,16 @@ public final class JobStore {
                 -staleSeconds * 1000L, max));
     }
 
+    /** Which of these job ids have a row, deleted or not (the sweep keeps the objects of every job it knows). */
+    public java.util.Set<UUID> known(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        return new java.util.HashSet<>(db.read(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE id IN (" + marks + ")",
+                rs -> db.dialect().uuid(rs, "id"), ids.toArray())));
+    }
+
     /** The project's newest visible jobs, for stream snapshots. */
     List<IngestJob> latest(Connection c, UUID projectId, int limit) throws SQLException {
         return db.query(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE project_id = ? AND deleted_at IS NULL"

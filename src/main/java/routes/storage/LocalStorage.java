@@ -86,6 +86,26 @@ public final class LocalStorage implements ObjectStore {
         return holds(sourceUri) && Files.isRegularFile(Path.of(java.net.URI.create(sourceUri)));
     }
 
+    @Override
+    public void forEachOlderThan(java.time.Instant cutoff,
+            java.util.function.BiConsumer<StoredObject, java.time.Instant> action) {
+        Path base = prefix.isEmpty() ? root : root.resolve(prefix);
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        try (var files = Files.walk(base)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                java.time.Instant modified = Files.getLastModifiedTime(file).toInstant();
+                if (modified.isBefore(cutoff)) {
+                    String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                    action.accept(new StoredObject(key, file.toUri().toString(), file), modified);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageUnavailableException("cannot list local storage " + base + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The object's own file: nothing to copy, nothing to remove afterwards. */
     @Override
     public LocalCopy fetch(String sourceUri, Path tempDir) {

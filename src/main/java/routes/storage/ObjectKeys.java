@@ -23,12 +23,33 @@ public final class ObjectKeys {
 
     /** The project whose folder a key is in ({@code <prefix>/<project_id>/...}); empty when it is in none. */
     public static Optional<UUID> projectOf(String prefix, String key) {
+        return segment(prefix, key, 0);
+    }
+
+    /**
+     * The job an object key belongs to: a key of exactly {@code <prefix>/<project_id>/<job_id>/<name>}, as
+     * {@link #key} makes them; empty for any other key.
+     */
+    public static Optional<UUID> jobOf(String prefix, String key) {
+        String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+        String underPrefix = p.isEmpty() ? key : key.startsWith(p + "/") ? key.substring(p.length() + 1) : null;
+        if (underPrefix == null || underPrefix.split("/", -1).length != 3 || segment(p, key, 0).isEmpty()) {
+            return Optional.empty();
+        }
+        return segment(p, key, 1);
+    }
+
+    private static Optional<UUID> segment(String prefix, String key, int index) {
         String underPrefix = prefix.isEmpty() ? key
                 : key.startsWith(prefix + "/") ? key.substring(prefix.length() + 1) : null;
         if (underPrefix == null) {
             return Optional.empty();
         }
-        String segment = underPrefix.split("/", 2)[0];
+        String[] segments = underPrefix.split("/", index + 2);
+        if (segments.length <= index) {
+            return Optional.empty();
+        }
+        String segment = segments[index];
         if (segment.length() != 36) {
             return Optional.empty();
         }

@@ -27,6 +27,12 @@ public interface ObjectStore {
      */
     LocalCopy fetch(String sourceUri, Path tempDir);
 
+    /**
+     * Every object of this store last written before {@code cutoff}, with when that was: for the sweep of objects
+     * no job refers to (stored just before a crash, whose job was never committed).
+     */
+    void forEachOlderThan(java.time.Instant cutoff, java.util.function.BiConsumer<StoredObject, java.time.Instant> action);
+
     /** Throws when the store cannot be used now (the bucket unreachable, the directory not writable): readiness. */
     void check();
 

@@ -120,6 +120,22 @@ public final class S3Storage implements ObjectStore {
     }
 
     @Override
+    public void forEachOlderThan(java.time.Instant cutoff,
+            java.util.function.BiConsumer<StoredObject, java.time.Instant> action) {
+        String listed = prefix.isEmpty() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
+        try {
+            for (var object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listed)).contents()) {
+                if (object.lastModified().isBefore(cutoff)) {
+                    action.accept(new StoredObject(object.key(), "s3://" + bucket + "/" + object.key(), null),
+                            object.lastModified());
+                }
+            }
+        } catch (SdkException e) {
+            throw new StorageUnavailableException("cannot list bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void delete(StoredObject object) {
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
