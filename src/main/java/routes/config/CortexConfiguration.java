@@ -38,6 +38,7 @@ import routes.messaging.BrokerConnection;
 import routes.metrics.ServiceMetrics;
 import routes.messaging.EmbeddedBroker;
 import routes.processing.ChunkSplitter;
+import routes.processing.ParserProcesses;
 import routes.processing.ChunkStage;
 import routes.processing.DetectStage;
 import routes.processing.ExtractStage;
@@ -117,7 +118,7 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, db::close);
         db.migrate();
         registry.bind("database", db);
-        registry.bind("outageLog", new routes.db.OutageLog());
+        registry.bind("outageLog", new routes.health.OutageLog());
         registry.bind("databaseReadiness", new DependencyCheck("database", db::check));
 
         if (!eager) {
@@ -192,8 +193,12 @@ public class CortexConfiguration implements CamelConfiguration {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        ParserProcesses parsers = new ParserProcesses(settings.positiveInt("cortex.worker.concurrency"),
+                settings.positiveInt("cortex.extract.parser-memory-mb"),
+                Duration.ofSeconds(settings.positiveInt("cortex.extract.parse-timeout-seconds")));
+        OpenResources.closeWithContext(context, parsers::close);
         JobClaims claims = worker(registry, settings, db, jobs, documents, storage, guard, remote, maxBytes, tempDir,
-                metrics);
+                metrics, parsers);
         // Shutdown (SIGTERM): the running attempts hand their jobs back at their next checkpoint, while Camel's
         // graceful shutdown (CORTEX_SHUTDOWN_GRACE_SECONDS) waits for them and stops taking messages and requests.
         context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
@@ -378,7 +383,7 @@ public class CortexConfiguration implements CamelConfiguration {
      */
     private static JobClaims worker(Registry registry, Settings settings, Database db, JobStore jobs,
             DocumentStore documents, ObjectStore storage, AddressGuard guard, GuardedHttpClient remote, long maxBytes,
-            Path tempDir, ServiceMetrics metrics) {
+            Path tempDir, ServiceMetrics metrics, ParserProcesses parsers) {
         Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
         FaultInjection faults = new FaultInjection(settings.nonNegativeInt("cortex.testing.fail-attempts"),
                 settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
@@ -398,7 +403,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.nonNegativeInt("cortex.fetch.max-redirects"));
         RepositoryCloner cloner = new RepositoryCloner(guard, remote,
                 Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
-        TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"));
+        TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"), parsers);
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
         registry.bind("verifyStage", new VerifyStage(progress));
         registry.bind("detectStage", new DetectStage(progress, new TypeDetector(), extractor));

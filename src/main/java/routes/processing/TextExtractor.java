@@ -14,6 +14,7 @@ import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.sax.BodyContentHandler;
 import org.xml.sax.SAXException;
@@ -40,12 +41,20 @@ public final class TextExtractor {
     public record Extraction(String text, String title) {
     }
 
-    private final AutoDetectParser parser = new AutoDetectParser();
+    private final Parser parser;
     private final int maxChars;
+    /** Where the parsers run bounded in time and memory; null: in this JVM (unit tests of the extraction alone). */
+    private final ParserProcesses processes;
 
     /** @param maxChars the most text one document may yield; beyond it the document is refused, not cut short */
     public TextExtractor(int maxChars) {
+        this(maxChars, null);
+    }
+
+    public TextExtractor(int maxChars, ParserProcesses processes) {
         this.maxChars = maxChars;
+        this.processes = processes;
+        this.parser = processes == null ? new AutoDetectParser() : null;
     }
 
     /** The types this build extracts text from (the default upload allow-list, besides archives), for messages. */
@@ -68,6 +77,9 @@ public final class TextExtractor {
             }
             return new Extraction(text, title(text, mimeType, name, null));
         }
+        if (processes != null) {
+            return parsedInAProcess(file, mimeType, name);
+        }
         Metadata metadata = new Metadata();
         metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
         metadata.set(Metadata.CONTENT_TYPE, mimeType);
@@ -86,6 +98,29 @@ public final class TextExtractor {
         }
         String text = handler.toString().strip();
         return new Extraction(text, title(text, mimeType, name, metadata.get(TikaCoreProperties.TITLE)));
+    }
+
+    private Extraction parsedInAProcess(Path file, String mimeType, String name) {
+        ParserProcesses.Answer answer = processes.parse(file, mimeType, name, maxChars);
+        if (answer instanceof ParserProcesses.Text parsed) {
+            String text = parsed.text().strip();
+            return new Extraction(text, title(text, mimeType, name, parsed.title()));
+        }
+        if (answer instanceof ParserProcesses.TooLong) {
+            throw tooLong(name);
+        }
+        if (answer instanceof ParserProcesses.Broken broken) {
+            throw new PermanentFailure("Cannot extract text from " + name + " (" + mimeType + "): " + broken.message());
+        }
+        ParserProcesses.Died died = (ParserProcesses.Died) answer;
+        if (died.timedOut()) {
+            throw new PermanentFailure("Parsing " + name + " took longer than its limit of "
+                    + processes.timeout().toSeconds() + " s (CORTEX_EXTRACT_PARSE_TIMEOUT_SECONDS); its parser process"
+                    + " was stopped");
+        }
+        throw new PermanentFailure("The parser process of " + name + " died after " + died.after().toMillis()
+                + " ms: the document needs more than the parser's " + processes.memoryMb() + " MB"
+                + " (CORTEX_EXTRACT_PARSER_MEMORY_MB) or crashes its parser");
     }
 
     /** A file of a repository or directory: text files only (binaries were skipped before). */

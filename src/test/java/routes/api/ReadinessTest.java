@@ -11,7 +11,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.apache.logging.log4j.Level;
-import routes.db.OutageLog;
+import routes.health.OutageLog;
 import routes.support.ApiClient.Reply;
 import routes.support.LogCapture;
 import routes.support.TestApp;

@@ -43,6 +43,34 @@ public final class SampleDocuments {
         }
     }
 
+    /**
+     * A parser bomb: a small PDF (tens of KB, its content stream compressed) whose one page holds {@code glyphs}
+     * characters. A text extractor keeps every glyph of a page to sort them, so its memory and time grow with the
+     * page, not with the file: a few million glyphs need gigabytes.
+     */
+    public static byte[] pdfBomb(int glyphs) {
+        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            PDPage page = new PDPage();
+            doc.addPage(page);
+            String run = "bomb ".repeat(200);
+            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                content.beginText();
+                // tiny glyphs on lines just apart: all of them on the page, none overlapping another
+                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 0.05f);
+                content.newLineAtOffset(10, 780);
+                for (int written = 0; written < glyphs; written += run.length()) {
+                    content.showText(run);
+                    content.newLineAtOffset(0, -0.06f);
+                }
+                content.endText();
+            }
+            doc.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A DOCX with a title and one paragraph per line. */
     public static byte[] docx(String title, String... paragraphs) {
         try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {

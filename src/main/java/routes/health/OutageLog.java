@@ -1,4 +1,4 @@
-package routes.db;
+package routes.health;
 
 import java.util.concurrent.TimeUnit;
 
