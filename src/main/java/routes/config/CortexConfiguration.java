@@ -396,13 +396,16 @@ public class CortexConfiguration implements CamelConfiguration {
         JobClaims claims = new JobClaims(jobs, lease, 1 + settings.nonNegativeInt("cortex.task.max-retries"), hook);
         registry.bind("jobClaims", claims);
         StageProgress progress = new StageProgress(jobs, lease,
-                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook, claims);
+                Duration.ofMillis(settings.nonNegativeInt("cortex.worker.progress-interval-ms")), hook, claims,
+                Duration.ofSeconds(settings.positiveInt("cortex.worker.stage-deadline-seconds")));
         Duration connectTimeout = Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms"));
         Duration readTimeout = Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms"));
         HttpFetcher http = new HttpFetcher(guard, remote, maxBytes, connectTimeout, readTimeout,
                 settings.nonNegativeInt("cortex.fetch.max-redirects"));
         RepositoryCloner cloner = new RepositoryCloner(guard, remote,
-                Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")));
+                Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")),
+                settings.positiveInt("cortex.git.max-clone-mb") * 1024L * 1024L,
+                settings.positiveInt("cortex.index.max-files"));
         TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"), parsers);
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
         registry.bind("verifyStage", new VerifyStage(progress));
@@ -411,7 +414,9 @@ public class CortexConfiguration implements CamelConfiguration {
         registry.bind("indexStage", new IndexStage(progress,
                 new ArchiveUnpacker(settings.positiveInt("cortex.index.max-archive-mb") * 1024L * 1024L,
                         settings.positiveInt("cortex.index.max-archive-entries")),
-                new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L), extractor, tempDir));
+                new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L,
+                        settings.positiveInt("cortex.index.max-files"),
+                        settings.positiveInt("cortex.index.max-tree-mb") * 1024L * 1024L), extractor, tempDir));
         registry.bind("chunkStage", new ChunkStage(progress, chunkSplitter(settings)));
         registry.bind("storeStage", new StoreStage(progress, db, jobs, documents));
         registry.bind("jobOutcome", new JobOutcome(jobs));

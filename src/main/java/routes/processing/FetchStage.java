@@ -20,7 +20,8 @@ public final class FetchStage {
 
     public JobRun fetch(JobRun run) {
         progress.enter(run, JobStage.FETCH, SourceFetcher.describe(run.job().sourceUri()));
-        SourceFetcher.Fetched fetched = sources.fetch(run.job().sourceUri(), run.job().originalFilename(), tempDir);
+        SourceFetcher.Fetched fetched = sources.fetch(run.job().sourceUri(), run.job().originalFilename(), tempDir,
+                progress.checkpoint(run, JobStage.FETCH));
         if (fetched.temporary()) {
             run.temporary(fetched.path());
         }

@@ -40,7 +40,8 @@ public final class IndexStage {
         boolean applyGitignore = !run.checkout();
         if (!run.tree()) {
             progress.enter(run, JobStage.INDEX, "Unpacking " + run.fileName());
-            ArchiveUnpacker.Unpacked unpacked = unpacker.unpack(run.source(), run.mimeType(), tempDir);
+            ArchiveUnpacker.Unpacked unpacked = unpacker.unpack(run.source(), run.mimeType(), tempDir,
+                    progress.checkpoint(run, JobStage.INDEX));
             run.temporary(unpacked.directory());
             root = unpacked.root();
         }

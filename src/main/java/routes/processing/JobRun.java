@@ -26,6 +26,9 @@ public final class JobRun {
     private Long verifiedSize;
     private String verifiedChecksum;
     private final List<Path> temporaryFiles = new ArrayList<>();
+    private routes.job.JobStage stage;
+    private long stageDeadlineNanos = Long.MAX_VALUE;
+
     /** When this attempt last wrote the job (the claim counts). */
     private long lastWriteNanos = System.nanoTime();
     private List<ExtractedDocument> documents = new ArrayList<>();
@@ -33,6 +36,19 @@ public final class JobRun {
     public JobRun(IngestJob job, String attempt) {
         this.job = job;
         this.attempt = attempt;
+    }
+
+    /** The attempt enters a stage: a new stage's deadline starts now; entering the same stage again keeps it. */
+    void entered(routes.job.JobStage next, java.time.Duration deadline) {
+        if (next != stage) {
+            stage = next;
+            long now = System.nanoTime();
+            stageDeadlineNanos = deadline.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + deadline.toNanos();
+        }
+    }
+
+    long stageDeadlineNanos() {
+        return stageDeadlineNanos;
     }
 
     public IngestJob job() {

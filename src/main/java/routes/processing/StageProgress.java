@@ -19,19 +19,58 @@ public final class StageProgress {
     private final Duration progressInterval;
     private final StageHook hook;
     private final JobClaims claims;
+    private final Duration stageDeadline;
+    /** How often a checkpoint within a step reads whether the job was cancelled (its deadline it checks always). */
+    private static final long CHECKPOINT_READ_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     public StageProgress(JobStore jobs, Duration lease, Duration progressInterval, StageHook hook, JobClaims claims) {
+        this(jobs, lease, progressInterval, hook, claims, Duration.ofDays(1));
+    }
+
+    /** @param stageDeadline the longest one stage of an attempt may run; past it the attempt fails (and may retry) */
+    public StageProgress(JobStore jobs, Duration lease, Duration progressInterval, StageHook hook, JobClaims claims,
+            Duration stageDeadline) {
         this.jobs = jobs;
         this.lease = lease;
         this.progressInterval = progressInterval;
         this.hook = hook;
         this.claims = claims;
+        this.stageDeadline = stageDeadline;
     }
 
-    /** The attempt enters {@code stage} (again, for a stage with several steps). */
+    /** The attempt enters {@code stage} (again, for a stage with several steps: its deadline runs from the first). */
     public void enter(JobRun run, JobStage stage, String message) {
+        run.entered(stage, stageDeadline);
         hook.beforeStage(run, stage);
         record(run, stage, stage.progress(), message);
+    }
+
+    /**
+     * Where a long step asks whether to go on, between reads or entries: the stage's deadline every time, a cancel
+     * or take-over at most once a second (a read of the job).
+     */
+    public routes.source.Checkpoint checkpoint(JobRun run, JobStage stage) {
+        long[] lastRead = {System.nanoTime()};
+        return () -> {
+            checkDeadline(run, stage);
+            long now = System.nanoTime();
+            if (now - lastRead[0] >= CHECKPOINT_READ_NANOS) {
+                lastRead[0] = now;
+                if (claims.stopping()) {
+                    throw new JobHandedBack("the service is shutting down");
+                }
+                if (!jobs.stillRunning(run.job().id(), run.attempt())) {
+                    throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
+                }
+            }
+        };
+    }
+
+    private void checkDeadline(JobRun run, JobStage stage) {
+        if (System.nanoTime() > run.stageDeadlineNanos()) {
+            throw new IllegalStateException("Stage " + stage + " ran longer than its deadline of "
+                    + stageDeadline.toSeconds() + " s (CORTEX_WORKER_STAGE_DEADLINE_SECONDS)");
+        }
     }
 
     /** A step within a stage, such as one file of a tree: also where a cancel is noticed. */
@@ -45,6 +84,7 @@ public final class StageProgress {
     }
 
     private void record(JobRun run, JobStage stage, double progress, String message) {
+        checkDeadline(run, stage);
         if (claims.stopping()) {
             throw new JobHandedBack("the service is shutting down");
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.eclipse.jgit.ignore.IgnoreNode;
+import routes.failure.PermanentFailure;
 
 /**
  * Which files of a directory tree are indexed: regular files up to a size limit, outside version-control, vendored
@@ -29,13 +30,26 @@ public final class TreeIndexer {
             ".gradle", ".mvn", ".tox", ".mypy_cache", ".pytest_cache", ".next", ".nuxt", "coverage");
 
     private final long maxFileBytes;
+    private final int maxFiles;
+    private final long maxTreeBytes;
 
     public TreeIndexer(long maxFileBytes) {
+        this(maxFileBytes, Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxFiles     the most files a tree may have to index; more fails the job
+     * @param maxTreeBytes the most bytes those files may hold together; more fails the job
+     */
+    public TreeIndexer(long maxFileBytes, int maxFiles, long maxTreeBytes) {
         this.maxFileBytes = maxFileBytes;
+        this.maxFiles = maxFiles;
+        this.maxTreeBytes = maxTreeBytes;
     }
 
     /** The files to index, sorted by path, as paths relative to {@code root}. */
     public List<Path> files(Path root, boolean applyGitignore) {
+        long[] bytes = {0};
         List<Path> files = new ArrayList<>();
         // One ignore node per directory on the way down, innermost last: a rule deeper down overrides.
         Deque<Ignores> ignores = new ArrayDeque<>();
@@ -56,6 +70,15 @@ public final class TreeIndexer {
                     if (attrs.isRegularFile() && attrs.size() <= maxFileBytes
                             && !(applyGitignore && ignored(ignores, file, false))) {
                         files.add(root.relativize(file));
+                        bytes[0] += attrs.size();
+                        if (files.size() > maxFiles) {
+                            throw new PermanentFailure("The tree has more than " + maxFiles
+                                    + " files to index (the limit is CORTEX_INDEX_MAX_FILES)");
+                        }
+                        if (bytes[0] > maxTreeBytes) {
+                            throw new PermanentFailure("The files to index hold more than " + maxTreeBytes
+                                    + " bytes (the limit is CORTEX_INDEX_MAX_TREE_MB)");
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }

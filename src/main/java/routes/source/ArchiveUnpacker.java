@@ -47,20 +47,30 @@ public final class ArchiveUnpacker {
 
     /** Unpacks into a new directory under {@code tempDir} and returns the root of the tree in it. */
     public Unpacked unpack(Path archive, String mimeType, Path tempDir) {
+        return unpack(archive, mimeType, tempDir, Checkpoint.NONE);
+    }
+
+    /**
+     * The same, asking {@code checkpoint} between entries and reads. Entries that are skipped (links, names outside
+     * the tree) are still decompressed as the archive is read: their bytes count against the limit too.
+     */
+    public Unpacked unpack(Path archive, String mimeType, Path tempDir, Checkpoint checkpoint) {
         Path target = Trees.createTemporary(tempDir, "unpack-");
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
                 ArchiveInputStream<?> in = open(raw, mimeType)) {
             long total = 0;
             int entries = 0;
             for (ArchiveEntry entry; (entry = in.getNextEntry()) != null; ) {
+                checkpoint.check();
                 if (++entries > maxEntries) {
                     throw new PermanentFailure("Archive has more than " + maxEntries + " entries");
                 }
-                if (!in.canReadEntryData(entry) || skipped(entry)) {
+                if (!in.canReadEntryData(entry)) {
                     continue;
                 }
                 Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target) || out.equals(target)) {
+                if (skipped(entry) || !out.startsWith(target) || out.equals(target)) {
+                    total += copy(in, null, maxBytes - total, checkpoint);
                     continue;
                 }
                 if (entry.isDirectory()) {
@@ -68,7 +78,7 @@ public final class ArchiveUnpacker {
                     continue;
                 }
                 Files.createDirectories(out.getParent());
-                total += copy(in, out, maxBytes - total);
+                total += copy(in, out, maxBytes - total, checkpoint);
             }
         } catch (IOException e) {
             Trees.deleteQuietly(target);
@@ -97,11 +107,13 @@ public final class ArchiveUnpacker {
         return entry instanceof ZipArchiveEntry zip && zip.isUnixSymlink();
     }
 
-    private long copy(InputStream in, Path out, long remaining) throws IOException {
+    /** Copies the entry's bytes to {@code out} (null: reads them through, for a skipped entry), counting them. */
+    private long copy(InputStream in, Path out, long remaining, Checkpoint checkpoint) throws IOException {
         long written = 0;
-        try (OutputStream os = Files.newOutputStream(out)) {
+        try (OutputStream os = out == null ? OutputStream.nullOutputStream() : Files.newOutputStream(out)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
+                checkpoint.check();
                 written += n;
                 if (written > remaining) {
                     throw new PermanentFailure("Archive unpacks to more than " + maxBytes + " bytes");

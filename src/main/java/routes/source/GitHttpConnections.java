@@ -39,20 +39,69 @@ import org.eclipse.jgit.transport.http.HttpConnectionFactory;
 final class GitHttpConnections implements HttpConnectionFactory {
 
     private final GuardedHttpClient client;
+    private final Budget budget;
 
     GitHttpConnections(GuardedHttpClient client) {
+        this(client, null);
+    }
+
+    private GitHttpConnections(GuardedHttpClient client, Budget budget) {
         this.client = client;
+        this.budget = budget;
+    }
+
+    /**
+     * What one clone may read: at most {@code maxBytes} over all its requests, with {@code checkpoint} asked between
+     * reads. A stop is remembered in {@link Budget#stop()}: JGit wraps whatever a read throws.
+     */
+    GitHttpConnections forClone(long maxBytes, Checkpoint checkpoint) {
+        return new GitHttpConnections(client, new Budget(maxBytes, checkpoint));
+    }
+
+    Budget budget() {
+        return budget;
+    }
+
+    /** The bytes a clone has read, its limit, and why it was stopped (null: it was not). */
+    static final class Budget {
+        final long maxBytes;
+        final Checkpoint checkpoint;
+        final java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        volatile RuntimeException stop;
+
+        Budget(long maxBytes, Checkpoint checkpoint) {
+            this.maxBytes = maxBytes;
+            this.checkpoint = checkpoint;
+        }
+
+        RuntimeException stop() {
+            return stop;
+        }
+
+        void count(long n) throws IOException {
+            try {
+                checkpoint.check();
+            } catch (RuntimeException e) {
+                stop = e;
+                throw new IOException("stopped: " + e.getMessage(), e);
+            }
+            if (read.addAndGet(n) > maxBytes) {
+                stop = new routes.failure.PermanentFailure("The repository sends more than " + maxBytes
+                        + " bytes (the limit is CORTEX_GIT_MAX_CLONE_MB)");
+                throw new IOException(stop.getMessage());
+            }
+        }
     }
 
     @Override
     public HttpConnection create(URL url) {
-        return new Connection(client, url);
+        return new Connection(client, url, budget);
     }
 
     @Override
     public HttpConnection create(URL url, Proxy proxy) {
         // a proxy would resolve the host out of the guard's sight: never used for sources
-        return new Connection(client, url);
+        return new Connection(client, url, budget);
     }
 
     /** One request: its headers and body are gathered, then sent when JGit first asks for the answer. */
@@ -67,11 +116,14 @@ final class GitHttpConnections implements HttpConnectionFactory {
         private String method = "GET";
         private ByteArrayOutputStream body;
         private ClassicHttpResponse response;
+        private HttpUriRequestBase request;
         private int readTimeoutMillis;
+        private final Budget budget;
 
-        Connection(GuardedHttpClient client, URL url) {
+        Connection(GuardedHttpClient client, URL url, Budget budget) {
             this.client = client;
             this.url = url;
+            this.budget = budget;
         }
 
         @Override
@@ -79,7 +131,6 @@ final class GitHttpConnections implements HttpConnectionFactory {
             if (response != null) {
                 return;
             }
-            HttpUriRequestBase request;
             try {
                 request = GuardedHttpClient.request(method, url.toURI());
             } catch (URISyntaxException e) {
@@ -162,7 +213,29 @@ final class GitHttpConnections implements HttpConnectionFactory {
             // closing the stream releases the connection (JGit closes what it reads)
             return new java.io.FilterInputStream(content) {
                 @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0 && budget != null) {
+                        budget.count(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) throws IOException {
+                    int n = super.read(buffer, off, len);
+                    if (n > 0 && budget != null) {
+                        budget.count(n);
+                    }
+                    return n;
+                }
+
+                @Override
                 public void close() throws IOException {
+                    if (budget != null && budget.stop() != null) {
+                        // stopped mid-body: a normal close would read the rest of it first
+                        request.cancel();
+                    }
                     try {
                         super.close();
                     } finally {

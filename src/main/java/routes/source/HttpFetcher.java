@@ -54,6 +54,11 @@ public final class HttpFetcher {
     }
 
     public Download download(String url, Path tempDir) {
+        return download(url, tempDir, Checkpoint.NONE);
+    }
+
+    /** Downloads {@code url}, asking {@code checkpoint} between reads (a cancel, the stage's deadline). */
+    public Download download(String url, Path tempDir, Checkpoint checkpoint) {
         URI current = URI.create(url);
         for (int hop = 0; hop <= maxRedirects; hop++) {
             String refused = guard.refusal(current).orElse(null);
@@ -92,7 +97,7 @@ public final class HttpFetcher {
                 if (declared > maxBytes) {
                     throw tooLarge(current, declared);
                 }
-                Path file = save(entity, current, tempDir);
+                Path file = save(entity, current, tempDir, checkpoint, get);
                 String type = entity == null ? null : entity.getContentType();
                 return new Download(file, fileName(response, current), type, Files.size(file));
             } catch (AddressGuard.Refused e) {
@@ -117,7 +122,8 @@ public final class HttpFetcher {
     }
 
     /** Streams the body to a temporary file, refusing it as soon as it passes the limit. */
-    private Path save(HttpEntity entity, URI url, Path tempDir) throws IOException {
+    private Path save(HttpEntity entity, URI url, Path tempDir, Checkpoint checkpoint, HttpUriRequestBase get)
+            throws IOException {
         Files.createDirectories(tempDir);
         Path file = Files.createTempFile(tempDir, "fetch-", ".part");
         boolean kept = false;
@@ -125,12 +131,19 @@ public final class HttpFetcher {
                 OutputStream out = Files.newOutputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > maxBytes) {
-                    throw tooLarge(url, total);
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    checkpoint.check();
+                    total += n;
+                    if (total > maxBytes) {
+                        throw tooLarge(url, total);
+                    }
+                    out.write(buffer, 0, n);
                 }
-                out.write(buffer, 0, n);
+            } catch (IOException | RuntimeException e) {
+                // the body is abandoned: closing the stream normally would read the rest of it (all of an endless one)
+                get.cancel();
+                throw e;
             }
             kept = true;
             return file;

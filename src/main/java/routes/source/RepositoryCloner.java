@@ -26,15 +26,32 @@ public final class RepositoryCloner {
     private final AddressGuard guard;
     private final GitHttpConnections connections;
     private final Duration timeout;
+    private final long maxBytes;
+    private final int maxFiles;
 
-    public RepositoryCloner(AddressGuard guard, GuardedHttpClient client, Duration timeout) {
+    /**
+     * @param maxBytes what a clone may transfer, and what its checkout may hold (the sum of its files' sizes)
+     * @param maxFiles the most files its checkout may hold
+     */
+    public RepositoryCloner(AddressGuard guard, GuardedHttpClient client, Duration timeout, long maxBytes,
+            int maxFiles) {
         this.guard = guard;
         this.connections = new GitHttpConnections(client);
         this.timeout = timeout;
+        this.maxBytes = maxBytes;
+        this.maxFiles = maxFiles;
     }
 
-    /** Clones {@code url} (a git URL without the {@code git+} marker, or a local repository's file URI). */
     public Path cloneInto(String url, Path tempDir) {
+        return cloneInto(url, tempDir, Checkpoint.NONE);
+    }
+
+    /**
+     * Clones {@code url} (a git URL without the {@code git+} marker, or a local repository's file URI). The transfer
+     * is bounded in bytes, and asks {@code checkpoint} between reads; the checkout is made only after the tree at
+     * HEAD was measured (a small pack can check out gigabytes).
+     */
+    public Path cloneInto(String url, Path tempDir, Checkpoint checkpoint) {
         URI uri = URI.create(url);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.startsWith("http")) {
@@ -43,22 +60,31 @@ public final class RepositoryCloner {
             });
         }
         Path target = Trees.createTemporary(tempDir, "clone-");
+        GitHttpConnections limited = connections.forClone(maxBytes, checkpoint);
         try (Git git = Git.cloneRepository().setURI(url).setDirectory(target.toFile()).setDepth(1)
-                .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds()))
+                .setCloneAllBranches(false).setTimeout((int) Math.max(1, timeout.toSeconds())).setNoCheckout(true)
+                .setProgressMonitor(new CheckpointMonitor(checkpoint, limited.budget()))
                 .setTransportConfigCallback(transport -> {
                     if (transport instanceof TransportHttp http) {
-                        http.setHttpConnectionFactory(connections);
+                        http.setHttpConnectionFactory(limited);
                     }
                 }).call()) {
-            if (git.getRepository().resolve("HEAD") == null) {
+            var head = git.getRepository().resolve("HEAD^{tree}");
+            if (head == null) {
                 throw new PermanentFailure("The repository " + url + " has no commits");
             }
+            measure(git, head, url);
+            checkpoint.check();
+            git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).call();
             return target;
         } catch (InvalidRemoteException e) {
             Trees.deleteQuietly(target);
             throw new PermanentFailure("Repository not found: " + url);
-        } catch (TransportException e) {
+        } catch (TransportException | org.eclipse.jgit.api.errors.CanceledException e) {
             Trees.deleteQuietly(target);
+            if (limited.budget().stop() != null) {
+                throw limited.budget().stop(); // the size limit, a cancel or the deadline: not a network failure
+            }
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof AddressGuard.Refused refused) {
                     // a redirect, or a name that now resolves elsewhere, led into the internal network
@@ -75,6 +101,53 @@ public final class RepositoryCloner {
                 throw p;
             }
             throw new IllegalStateException("Cannot clone " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The files of the tree at HEAD, counted and sized from the object database before anything is checked out. */
+    private void measure(Git git, org.eclipse.jgit.lib.ObjectId tree, String url) throws IOException {
+        long bytes = 0;
+        int files = 0;
+        try (var walk = new org.eclipse.jgit.treewalk.TreeWalk(git.getRepository());
+                var reader = git.getRepository().newObjectReader()) {
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            while (walk.next()) {
+                if (walk.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
+                    continue; // a submodule: not fetched, not checked out
+                }
+                if (++files > maxFiles) {
+                    throw new PermanentFailure("The repository " + url + " has more than " + maxFiles
+                            + " files (the limit is CORTEX_INDEX_MAX_FILES)");
+                }
+                bytes += reader.getObjectSize(walk.getObjectId(0), org.eclipse.jgit.lib.Constants.OBJ_BLOB);
+                if (bytes > maxBytes) {
+                    throw new PermanentFailure("The repository " + url + " checks out to more than " + maxBytes
+                            + " bytes (the limit is CORTEX_GIT_MAX_CLONE_MB)");
+                }
+            }
+        }
+    }
+
+    /** JGit asks whether to go on while it receives and resolves objects: the checkpoint answers. */
+    private static final class CheckpointMonitor extends org.eclipse.jgit.lib.EmptyProgressMonitor {
+        private final Checkpoint checkpoint;
+        private final GitHttpConnections.Budget budget;
+
+        CheckpointMonitor(Checkpoint checkpoint, GitHttpConnections.Budget budget) {
+            this.checkpoint = checkpoint;
+            this.budget = budget;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            try {
+                checkpoint.check();
+                return false;
+            } catch (RuntimeException e) {
+                budget.stop = e;
+                return true;
+            }
         }
     }
 }

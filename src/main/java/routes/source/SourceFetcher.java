@@ -49,30 +49,37 @@ public final class SourceFetcher {
      * the source itself has). Downloads and clones go into {@code tempDir}.
      */
     public Fetched fetch(String uri, String fileName, Path tempDir) {
+        return fetch(uri, fileName, tempDir, Checkpoint.NONE);
+    }
+
+    /** The same, asking {@code checkpoint} between reads whether to go on. */
+    public Fetched fetch(String uri, String fileName, Path tempDir, Checkpoint checkpoint) {
         if (storage.holds(uri)) {
             ObjectStore.LocalCopy copy = storage.fetch(uri, tempDir);
             return new Fetched(copy.path(), false, false, fileName, copy.temporary(), null);
         }
         return switch (SourceKind.of(uri)) {
             case HTTP -> {
-                HttpFetcher.Download download = http.download(uri, tempDir);
+                HttpFetcher.Download download = http.download(uri, tempDir, checkpoint);
                 yield new Fetched(download.file(), false, false,
                         fileName != null ? fileName : download.fileName(), true,
                         download.contentType());
             }
-            case GIT -> new Fetched(cloner.cloneInto(SourceKind.gitUrl(uri), tempDir), true, true, fileName, true, null);
-            case LOCAL -> local(uri, fileName, tempDir);
+            case GIT -> new Fetched(cloner.cloneInto(SourceKind.gitUrl(uri), tempDir, checkpoint), true, true, fileName,
+                    true, null);
+            case LOCAL -> local(uri, fileName, tempDir, checkpoint);
             default -> throw new PermanentFailure("Unsupported source: " + uri);
         };
     }
 
-    private Fetched local(String uri, String fileName, Path tempDir) {
+    private Fetched local(String uri, String fileName, Path tempDir, Checkpoint checkpoint) {
         Path path = uri.startsWith("/") ? Path.of(uri) : Path.of(URI.create(uri));
         if (!Files.exists(path)) {
             throw new PermanentFailure("Source not found: " + uri);
         }
         if (RepositoryCache.FileKey.isGitRepository(path.resolve(".git").toFile(), FS.DETECTED)) {
-            return new Fetched(cloner.cloneInto(path.toUri().toString(), tempDir), true, true, fileName, true, null);
+            return new Fetched(cloner.cloneInto(path.toUri().toString(), tempDir, checkpoint), true, true, fileName, true,
+                    null);
         }
         return new Fetched(path, Files.isDirectory(path), false, fileName, false, null);
     }

@@ -47,7 +47,7 @@ class RemoteSourceGuardTest {
 
     private RepositoryCloner cloner(AddressGuard guard) {
         client = new GuardedHttpClient(guard, Duration.ofMillis(500), Duration.ofSeconds(5));
-        return new RepositoryCloner(guard, client, Duration.ofSeconds(10));
+        return new RepositoryCloner(guard, client, Duration.ofSeconds(10), 1L << 30, 100_000);
     }
 
     private HttpFetcher fetcher(AddressGuard guard) {

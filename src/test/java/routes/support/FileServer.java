@@ -66,6 +66,24 @@ public final class FileServer implements AutoCloseable {
         });
     }
 
+    /** A body that never ends: a line every {@code millis}, until the client goes or the server closes. */
+    public FileServer drip(String path, long millis) {
+        return handle(path, exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (!closing.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    out.write("drip\n".getBytes());
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the client stopped reading: that is the point
+            }
+        });
+    }
+
     /** A body of {@code bytes} bytes sent without a Content-Length (chunked): the limit must hold while reading. */
     public FileServer endless(String path, long bytes) {
         return handle(path, exchange -> {
