@@ -25,6 +25,7 @@ import routes.failure.InvalidRequest;
 import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
+import routes.storage.StorageUnavailableException;
 
 /**
  * Streams the {@code file} part of a multipart upload into a temporary file, hashing and counting bytes as they
@@ -165,6 +166,11 @@ public final class MultipartReceiver implements StartupListener {
             status = api.status();
         } else if (error instanceof InvalidRequest) {
             status = 400;
+        } else if (error instanceof StorageUnavailableException) {
+            LOG.warn("Answering 503 for an upload: {}", error.getMessage());
+            HttpErrorPages.refuse(ctx, 503, "Service temporarily unavailable: the upload directory cannot be written;"
+                    + " retry later");
+            return;
         } else {
             LOG.error("Answering 500 for an upload", error);
             status = 500;
@@ -202,8 +208,14 @@ public final class MultipartReceiver implements StartupListener {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot sync " + file, e);
+            throw new StorageUnavailableException("cannot sync " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The upload directory failed under us (gone, full, replaced): the service's fault, answered 503. */
+    private StorageUnavailableException unwritable(IOException e) {
+        return new StorageUnavailableException("the upload directory " + tempDir + " cannot be written: "
+                + e.getMessage(), e);
     }
 
     private InvalidRequest tooLarge() {
@@ -249,10 +261,11 @@ public final class MultipartReceiver implements StartupListener {
                     throw new InvalidRequest("The file part's Content-Type is too long (at most 255 characters)");
                 }
                 try {
+                    Files.createDirectories(tempDir);
                     file = Files.createTempFile(tempDir, "upload-", ".part");
                     out = FileChannel.open(file, StandardOpenOption.WRITE);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw unwritable(e);
                 }
                 fileName = partFileName;
                 declaredType = contentType;
@@ -280,7 +293,7 @@ public final class MultipartReceiver implements StartupListener {
                             out.write(buffer);
                         }
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        throw unwritable(e);
                     }
                 }
                 case CHECKSUM -> {

@@ -387,7 +387,9 @@ public class CortexConfiguration implements CamelConfiguration {
         Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
         FaultInjection faults = new FaultInjection(settings.nonNegativeInt("cortex.testing.fail-attempts"),
                 settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
-                settings.nonNegativeInt("cortex.testing.file-delay-ms"));
+                settings.nonNegativeInt("cortex.testing.file-delay-ms"),
+                settings.optional("cortex.testing.exit-when-name-contains").orElse(""),
+                settings.optional("cortex.testing.attempt-log").map(Path::of).orElse(null));
         StageHook hook = metrics;
         if (faults.active()) {
             registry.bind("faultInjection", faults);

@@ -133,12 +133,18 @@ public final class JobIntake {
         }
         Path temp = null;
         try {
+            Files.createDirectories(tempDir);
             temp = Files.createTempFile(tempDir, "text-", ".part");
             Files.write(temp, bytes);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            // the service's own directory, not the client's mistake: 503, and nothing was created
+            throw new routes.storage.StorageUnavailableException("the temporary directory " + tempDir
+                    + " cannot be written: " + e.getMessage(), e);
+        }
+        try {
             return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId, key,
                     null, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(temp);
         }

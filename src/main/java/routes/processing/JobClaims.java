@@ -53,6 +53,7 @@ public final class JobClaims {
         JobRun run = jobs.claim(id.get(), attempt, lease, maxAttempts).map(job -> new JobRun(job, attempt)).orElse(null);
         if (run != null) {
             active.put(run.job().id(), attempt);
+            hook.attemptStarted(run);
         }
         return run;
     }

@@ -9,6 +9,10 @@ import routes.job.JobStage;
  */
 public interface StageHook {
 
+    /** The attempt holds the job now (its claim committed). */
+    default void attemptStarted(JobRun run) {
+    }
+
     default void beforeStage(JobRun run, JobStage stage) {
     }
 
@@ -22,6 +26,12 @@ public interface StageHook {
     /** Both hooks, {@code first} first. */
     static StageHook both(StageHook first, StageHook second) {
         return new StageHook() {
+            @Override
+            public void attemptStarted(JobRun run) {
+                first.attemptStarted(run);
+                second.attemptStarted(run);
+            }
+
             @Override
             public void beforeStage(JobRun run, JobStage stage) {
                 first.beforeStage(run, stage);

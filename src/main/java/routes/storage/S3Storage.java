@@ -90,8 +90,10 @@ public final class S3Storage implements ObjectStore {
             } else {
                 multipart(file, size, key, metadata);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            // the received file went away under us (its directory failed): the service's fault, not the client's
+            throw new StorageUnavailableException("cannot read " + file + " to store it as " + key + ": "
+                    + e.getMessage(), e);
         } catch (SdkException e) {
             throw new StorageUnavailableException("cannot store " + key + " in bucket " + bucket + ": " + e.getMessage(), e);
         }

@@ -60,7 +60,8 @@ class ReadinessTest {
             pg = postgres(data, port);
             await().atMost(Duration.ofSeconds(60)).until(() -> app.get("/observe/health").status() == 200);
             assertThat(app.get("/api/projects").status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> outageLines(log, "reachable again") == 1);
+            // a restarting database may refuse a connection or two more: at least one recovery line, no stack trace
+            await().atMost(Duration.ofSeconds(30)).until(() -> outageLines(log, "reachable again") >= 1);
             assertThat(log.atLeast(Level.ERROR)).as("errors logged during the outage")
                     .allMatch(l -> !l.stackTrace(), "without a stack trace").hasSizeLessThanOrEqualTo(3);
             log.close();

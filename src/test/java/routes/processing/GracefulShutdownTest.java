@@ -59,7 +59,8 @@ class GracefulShutdownTest {
             String path = "/api/projects/" + project + "/ingest/jobs/" + job;
             JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> second.get(path).json(),
                     j -> j.get("status").asText().equals("completed"));
-            assertThat(done.get("attempts").asInt()).isEqualTo(2);
+            // the attempt handed back at shutdown was not the job's fault: it gave its claim back
+            assertThat(done.get("attempts").asInt()).isEqualTo(1);
             assertThat(second.get(path + "/documents").json().get("items")).hasSize(1);
         }
     }

@@ -55,10 +55,27 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
     }
 
     public static ProcessApp start(Path workDir, String name, Map<String, String> env, String maxHeap) {
+        return start(workDir, name, env, List.of(maxHeap, "-cp", classpath(), "routes.CortexIngest"));
+    }
+
+    /**
+     * The runnable jar itself ({@code target/cortex-ingest.jar}, built by the package phase before the integration
+     * tests run), as an operator runs it.
+     */
+    public static ProcessApp startJar(Path workDir, String name, Map<String, String> env, String maxHeap) {
+        Path jar = Path.of("target", "cortex-ingest.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the fault suite runs after the package phase"
+                    + " (./mvnw verify), on the jar it built");
+        }
+        return start(workDir, name, env, List.of(maxHeap, "-jar", jar.toString()));
+    }
+
+    private static ProcessApp start(Path workDir, String name, Map<String, String> env, List<String> args) {
         int port = TestApp.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap,
-                "-cp", classpath(), "routes.CortexIngest"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
         builder.environment().put("CORTEX_HTTP_PORT", String.valueOf(port));
@@ -87,6 +104,18 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
             return cp.toString();
         }
         return System.getProperty("java.class.path");
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
     }
 
     public int httpPort() {

@@ -1,0 +1,215 @@
+package routes.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.awaitility.Awaitility;
+import routes.support.ProcessApp;
+import routes.support.S3ProxyServer;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+
+/**
+ * The service as an operator runs it, every part its own process: an api instance and two worker instances of the
+ * runnable jar, an Artemis broker process, S3Proxy, on the machine's PostgreSQL. It starts, kills and restarts
+ * them, and makes the database, S3 and the upload directory fail, for the fault suite.
+ */
+final class Cluster implements AutoCloseable {
+
+    static final String BUCKET = "fault-suite";
+    static final String EXIT_MARKER = "poison-crash";
+
+    final Path dir;
+    final String db;
+    final int brokerPort = TestApp.freePort();
+    final int s3Port = TestApp.freePort();
+    private Process broker;
+    private S3ProxyServer s3;
+    ProcessApp api;
+    final ProcessApp[] workers = new ProcessApp[2];
+    private int starts;
+    /** attempt log of each worker process started -> when it was killed (System.nanoTime), if it was. */
+    final Map<Path, Long> attemptLogs = new ConcurrentHashMap<>();
+    private final Map<ProcessApp, Path> logOf = new ConcurrentHashMap<>();
+
+    Cluster(Path dir) throws IOException {
+        this.dir = dir;
+        this.db = TestDatabase.freshPostgres();
+        Files.createDirectories(dir.resolve("sources"));
+        startBroker();
+        s3 = S3ProxyServer.start(dir.resolve("s3"), s3Port);
+        api = ProcessApp.startJar(dir, "api", env("api", "api"), "-Xmx256m");
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = startWorker(i);
+        }
+    }
+
+    private Map<String, String> env(String role, String name) {
+        Map<String, String> env = ProcessApp.env(dir.resolve(name), db, role);
+        env.put("CORTEX_BROKER_URL", "tcp://127.0.0.1:" + brokerPort);
+        env.put("CORTEX_STORAGE_BACKEND", "s3");
+        env.put("CORTEX_STORAGE_BUCKET", BUCKET);
+        env.put("CORTEX_STORAGE_ENDPOINT_URL", s3.endpoint());
+        env.put("CORTEX_STORAGE_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
+        env.put("CORTEX_STORAGE_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+        env.put("CORTEX_FETCH_ALLOWED_HOSTS", "127.0.0.1");
+        env.put("CORTEX_TASK_MAX_RETRIES", "4");
+        env.put("CORTEX_TASK_RETRY_BACKOFF_SECONDS", "2");
+        env.put("CORTEX_TASK_RETRY_BACKOFF_MAX_SECONDS", "8");
+        env.put("CORTEX_RECOVERY_STALE_SECONDS", "20");
+        env.put("CORTEX_SWEEP_START_DELAY_MS", "1000");
+        env.put("CORTEX_SWEEP_PERIOD_MS", "2000");
+        env.put("CORTEX_SWEEP_MIN_AGE_SECONDS", "20");
+        env.put("CORTEX_EXTRACT_PARSER_MEMORY_MB", "64");
+        env.put("CORTEX_WORKER_CONCURRENCY", "3");
+        return env;
+    }
+
+    private ProcessApp startWorker(int i) {
+        Path log = dir.resolve("attempts-" + (++starts) + ".log");
+        Map<String, String> env = env("worker", "worker-" + i);
+        env.put("CORTEX_TESTING_STAGE_DELAY_MS", "20");
+        env.put("CORTEX_TESTING_ATTEMPT_LOG", log.toString());
+        env.put("CORTEX_TESTING_EXIT_WHEN_NAME_CONTAINS", EXIT_MARKER);
+        ProcessApp worker = ProcessApp.startJar(dir, "worker-" + i, env, "-Xmx256m");
+        attemptLogs.put(log, Long.MAX_VALUE);
+        logOf.put(worker, log);
+        return worker;
+    }
+
+    /** kill -9 of worker {@code i}, then a new worker process in its place. */
+    void killAndRestartWorker(int i) {
+        workers[i].kill();
+        attemptLogs.put(logOf.get(workers[i]), System.nanoTime());
+        workers[i] = startWorker(i);
+    }
+
+    /** A worker that died by itself (a crash switch) is recorded as ended at {@code diedBy} and replaced. */
+    boolean replaceDeadWorkers() {
+        boolean replaced = false;
+        for (int i = 0; i < workers.length; i++) {
+            if (!workers[i].isAlive()) {
+                attemptLogs.put(logOf.get(workers[i]), System.nanoTime());
+                workers[i] = startWorker(i);
+                replaced = true;
+            }
+        }
+        return replaced;
+    }
+
+    void startBroker() {
+        try {
+            Path log = dir.resolve("broker-" + System.nanoTime() + ".log");
+            broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(),
+                    dir.resolve("broker").toString(), String.valueOf(brokerPort))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                if (!broker.isAlive()) {
+                    throw new IllegalStateException("the broker exited: " + Files.readString(log));
+                }
+                try (var s = new java.net.Socket("127.0.0.1", brokerPort)) {
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** kill -9 of the broker process. */
+    void killBroker() throws InterruptedException {
+        broker.destroyForcibly();
+        broker.waitFor();
+    }
+
+    void stopS3() {
+        s3.close();
+    }
+
+    void startS3() {
+        s3 = S3ProxyServer.start(dir.resolve("s3"), s3Port);
+    }
+
+    S3ProxyServer s3() {
+        return s3;
+    }
+
+    /** The database refuses every connection, and the service's open ones are ended. */
+    void refuseDatabase() throws SQLException {
+        admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS false");
+        admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + dbName() + "'");
+    }
+
+    void acceptDatabase() throws SQLException {
+        admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS true");
+    }
+
+    private void admin(String sql) throws SQLException {
+        String server = db.substring(0, db.lastIndexOf('/') + 1) + "postgres" + db.substring(db.indexOf('?') < 0
+                ? db.length() : db.indexOf('?'));
+        try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    String dbName() {
+        String tail = db.substring(db.lastIndexOf('/') + 1);
+        return tail.contains("?") ? tail.substring(0, tail.indexOf('?')) : tail;
+    }
+
+    /** The temporary directory of the api instance, where uploads are received. */
+    Path apiTempDir() {
+        return dir.resolve("api").resolve("tmp");
+    }
+
+    /** Every instance's temporary directory. */
+    List<Path> tempDirs() {
+        List<Path> dirs = new ArrayList<>(List.of(apiTempDir()));
+        for (int i = 0; i < workers.length; i++) {
+            dirs.add(dir.resolve("worker-" + i).resolve("tmp"));
+        }
+        return dirs;
+    }
+
+    Connection database() throws SQLException {
+        return DriverManager.getConnection(db);
+    }
+
+    Map<String, Long> killTimes() {
+        return new HashMap<>(attemptLogs.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                e -> e.getKey().toString(), Map.Entry::getValue)));
+    }
+
+    @Override
+    public void close() {
+        for (ProcessApp worker : workers) {
+            if (worker != null) {
+                worker.close();
+            }
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (broker != null) {
+            broker.destroyForcibly();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+}
