@@ -321,7 +321,7 @@ public final class MultipartReceiver implements StartupListener {
                 try {
                     out.close();
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw unwritable(e);
                 } finally {
                     out = null;
                 }
@@ -332,7 +332,7 @@ public final class MultipartReceiver implements StartupListener {
         void discard() {
             try {
                 close();
-            } catch (UncheckedIOException e) {
+            } catch (StorageUnavailableException e) {
                 LOG.debug("Closing a refused upload: {}", e.toString());
             }
             if (file != null) {

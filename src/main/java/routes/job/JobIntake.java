@@ -29,6 +29,8 @@ import routes.storage.StoredObject;
  */
 public final class JobIntake {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobIntake.class);
+
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /**
@@ -184,6 +186,10 @@ public final class JobIntake {
                 "Queued", null, null, null, sourceId, 0);
     }
 
+    /**
+     * Removes a temporary file, whatever happened to its directory. A failure must not fail the request: the job may
+     * be committed already, and the leftover sweep removes what stays.
+     */
     private static void deleteQuietly(Path file) {
         if (file == null) {
             return;
@@ -191,7 +197,7 @@ public final class JobIntake {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove temporary file " + file, e);
+            LOG.warn("Cannot remove the temporary file {} (the leftover sweep will): {}", file, e.toString());
         }
     }
 }

@@ -230,7 +230,7 @@ class FaultSuiteIT {
         Map<String, String> expected = new HashMap<>();
         expected.put(bombId, "The parser process of bomb.pdf died");
         expected.put(crashId, "Abandoned by its worker: 5 attempts");
-        scenario("poison jobs (parser bomb, worker crash)", project, 100, true, (mix, p) -> {
+        scenario("poison jobs (parser bomb, worker crash)", project, 100, false, (mix, p) -> {
             // an orchestrator restarts a worker that died: here, each time the crash job ends one
             await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 cluster.replaceDeadWorkers();
