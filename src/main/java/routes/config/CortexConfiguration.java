@@ -213,7 +213,7 @@ public class CortexConfiguration implements CamelConfiguration {
             }
         });
 
-        registry.bind("leftoverSweep", new routes.processing.LeftoverSweep(jobs, storage, prefix, tempDir,
+        registry.bind("leftoverSweep", new routes.processing.LeftoverSweep(jobs, documents, storage, prefix, tempDir,
                 Duration.ofSeconds(settings.positiveInt("cortex.sweep.min-age-seconds"))));
         settings.positiveInt("cortex.sweep.period-ms");
         settings.positiveInt("cortex.sweep.start-delay-ms");
@@ -418,7 +418,8 @@ public class CortexConfiguration implements CamelConfiguration {
                         settings.positiveInt("cortex.index.max-archive-entries")),
                 new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L,
                         settings.positiveInt("cortex.index.max-files"),
-                        settings.positiveInt("cortex.index.max-tree-mb") * 1024L * 1024L), extractor, tempDir));
+                        settings.positiveInt("cortex.index.max-tree-mb") * 1024L * 1024L), extractor, tempDir,
+                chunkSplitter(settings), documents, settings.positiveInt("cortex.index.store-batch-files")));
         registry.bind("chunkStage", new ChunkStage(progress, chunkSplitter(settings)));
         registry.bind("storeStage", new StoreStage(progress, db, jobs, documents));
         registry.bind("jobOutcome", new JobOutcome(jobs));

@@ -68,6 +68,55 @@ public final class DocumentStore {
         return canonical;
     }
 
+    /**
+     * Stores a batch of an attempt's documents in its own transaction, marked as staged by the attempt: no reader
+     * sees them until {@link #publish} (a tree's documents go in batches, so memory does not grow with the tree).
+     * Returns their ids, in order.
+     */
+    public List<UUID> stage(UUID projectId, UUID jobId, String attempt, UUID parent, List<ExtractedDocument> documents) {
+        Instant now = Dialect.now();
+        return db.inTransaction(c -> {
+            List<UUID> ids = new java.util.ArrayList<>();
+            for (ExtractedDocument d : documents) {
+                UUID id = UUID.randomUUID();
+                db.update(c, "INSERT INTO documents (id, project_id, job_id, parent_id, path, title, mime_type, byte_size,"
+                        + " checksum, char_count, created_at, staged_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        id, projectId, jobId, parent, d.path(), d.title(), d.mimeType(), d.byteSize(), d.checksum(),
+                        (long) d.text().length(), now, attempt);
+                insertChunks(c, id, d.chunks(), now);
+                ids.add(id);
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * In the transaction that completes the job: the attempt's staged documents become the job's, and every other
+     * document of the job (an earlier attempt's, published or staged) goes. Readers see one set or the other.
+     */
+    public void publish(Connection c, UUID jobId, String attempt) throws SQLException {
+        String others = " WHERE job_id = ? AND (staged_by IS NULL OR staged_by <> ?)";
+        db.update(c, "DELETE FROM document_chunks WHERE document_id IN (SELECT id FROM documents" + others + ")",
+                jobId, attempt);
+        db.update(c, "UPDATE documents SET parent_id = NULL" + others, jobId, attempt);
+        db.update(c, "DELETE FROM documents" + others, jobId, attempt);
+        db.update(c, "UPDATE documents SET staged_by = NULL WHERE job_id = ? AND staged_by = ?", jobId, attempt);
+    }
+
+    /**
+     * Staged documents no attempt will publish: those of jobs that ended (failed, cancelled, or completed by another
+     * attempt). For the leftover sweep; staged documents of a queued or running job may still be published.
+     */
+    public int purgeUnpublished() {
+        String orphaned = "SELECT d.id FROM documents d JOIN ingest_jobs j ON j.id = d.job_id WHERE d.staged_by IS NOT NULL"
+                + " AND j.status IN ('completed', 'failed', 'cancelled')";
+        return db.inTransaction(c -> {
+            db.update(c, "DELETE FROM document_chunks WHERE document_id IN (" + orphaned + ")");
+            db.update(c, "UPDATE documents SET parent_id = NULL WHERE id IN (" + orphaned + ")");
+            return db.update(c, "DELETE FROM documents WHERE id IN (" + orphaned + ")");
+        });
+    }
+
     private void insertChunks(Connection c, UUID documentId, List<Chunk> chunks, Instant now) throws SQLException {
         try (var ps = c.prepareStatement("INSERT INTO document_chunks (id, document_id, ordinal, content, start_offset,"
                 + " end_offset, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -93,7 +142,7 @@ public final class DocumentStore {
     public java.util.Optional<ChunkPage> chunks(UUID projectId, UUID documentId, int afterOrdinal, int limit) {
         return db.readTransaction(c -> {
             var document = db.queryOne(c, "SELECT d.path, d.title FROM documents d JOIN ingest_jobs j ON j.id = d.job_id"
-                    + " WHERE d.id = ? AND d.project_id = ? AND j.deleted_at IS NULL",
+                    + " WHERE d.id = ? AND d.project_id = ? AND j.deleted_at IS NULL AND d.staged_by IS NULL",
                     rs -> new String[] {rs.getString("path"), rs.getString("title")}, documentId, projectId);
             if (document.isEmpty()) {
                 return java.util.Optional.<ChunkPage>empty();
@@ -118,6 +167,7 @@ public final class DocumentStore {
         return Map.of("items", db.read(c -> db.query(c,
                 "SELECT d.id, d.path, d.title, d.mime_type, d.byte_size, (SELECT COUNT(*) FROM document_chunks k"
                         + " WHERE k.document_id = d.id) AS chunk_count FROM documents d WHERE d.job_id = ?"
+                        + " AND d.staged_by IS NULL"
                         + " ORDER BY d.parent_id IS NOT NULL, d.path, d.id",
                 rs -> new DocumentSummary(db.dialect().uuid(rs, "id"), rs.getString("path"), rs.getString("title"),
                         rs.getString("mime_type"), db.dialect().nullableLong(rs, "byte_size"), rs.getLong("chunk_count")),

@@ -12,6 +12,11 @@ public final class ChunkStage {
     }
 
     public JobRun chunk(JobRun run) {
+        if (run.staged() != null) {
+            // a tree was chunked file by file as it was indexed, and stored in batches
+            progress.enter(run, routes.job.JobStage.CHUNK, "Chunked " + Counts.of(run.staged().files()) + " document(s)");
+            return run;
+        }
         int files = run.documents().size() - (run.indexable() ? 1 : 0);
         progress.enter(run, routes.job.JobStage.CHUNK, "Chunking " + Counts.of(files) + " document(s)");
         run.documents(run.documents().stream()

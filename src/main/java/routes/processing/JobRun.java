@@ -157,6 +157,20 @@ public final class JobRun {
         return documents;
     }
 
+    /** A tree's documents went to the database in batches while it was indexed ({@link IndexStage}). */
+    public record Staged(java.util.UUID root, int files, int chunks) {
+    }
+
+    private Staged staged;
+
+    public Staged staged() {
+        return staged;
+    }
+
+    void staged(Staged stored) {
+        this.staged = stored;
+    }
+
     void documents(List<ExtractedDocument> docs) {
         this.documents = docs;
     }

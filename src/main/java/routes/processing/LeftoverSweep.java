@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import routes.document.DocumentStore;
 import routes.job.JobStore;
 import routes.source.Trees;
 import routes.storage.ObjectKeys;
@@ -35,17 +36,20 @@ public final class LeftoverSweep {
     private static final int BATCH = 500;
 
     private final JobStore jobs;
+    private final DocumentStore documents;
     private final ObjectStore storage;
     private final String prefix;
     private final Path tempDir;
     private final Duration minAge;
 
     /** What one sweep removed. */
-    public record Swept(int temporaryEntries, int orphanedObjects) {
+    public record Swept(int temporaryEntries, int orphanedObjects, int unpublishedDocuments) {
     }
 
-    public LeftoverSweep(JobStore jobs, ObjectStore storage, String prefix, Path tempDir, Duration minAge) {
+    public LeftoverSweep(JobStore jobs, DocumentStore documents, ObjectStore storage, String prefix, Path tempDir,
+            Duration minAge) {
         this.jobs = jobs;
+        this.documents = documents;
         this.storage = storage;
         this.prefix = prefix;
         this.tempDir = tempDir;
@@ -54,10 +58,11 @@ public final class LeftoverSweep {
 
     public Swept sweep() {
         Instant cutoff = Instant.now().minus(minAge);
-        Swept swept = new Swept(temporaryEntries(cutoff), orphanedObjects(cutoff));
-        if (swept.temporaryEntries() > 0 || swept.orphanedObjects() > 0) {
+        Swept swept = new Swept(temporaryEntries(cutoff), orphanedObjects(cutoff), documents.purgeUnpublished());
+        if (swept.temporaryEntries() > 0 || swept.orphanedObjects() > 0 || swept.unpublishedDocuments() > 0) {
             LOG.info("Removed what a crash left behind: {} temporary entries, {} objects no job refers to"
-                    + " (older than {})", swept.temporaryEntries(), swept.orphanedObjects(), minAge);
+                    + " (older than {}), {} documents staged by attempts that will never complete",
+                    swept.temporaryEntries(), swept.orphanedObjects(), minAge, swept.unpublishedDocuments());
         }
         return swept;
     }

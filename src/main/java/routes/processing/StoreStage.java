@@ -26,6 +26,9 @@ public final class StoreStage {
     }
 
     public JobRun store(JobRun run) {
+        if (run.staged() != null) {
+            return publish(run);
+        }
         int chunkCount = run.documents().stream().mapToInt(d -> d.chunks().size()).sum();
         progress.enter(run, JobStage.STORE, "Storing " + Counts.of(chunkCount) + " chunks");
         boolean tree = run.indexable();
@@ -36,6 +39,25 @@ public final class StoreStage {
         boolean completed = db.inTransaction(c -> {
             UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), tree);
             if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done, run.facts())) {
+                c.rollback();
+                return false;
+            }
+            return true;
+        });
+        if (!completed) {
+            throw new JobStopped("job " + run.job().id() + " was cancelled or taken over before it was stored");
+        }
+        return run;
+    }
+
+    /** A tree stored in batches: its staged documents become the job's as it completes, in one transaction. */
+    private JobRun publish(JobRun run) {
+        JobRun.Staged staged = run.staged();
+        progress.enter(run, JobStage.STORE, "Storing " + Counts.of(staged.chunks()) + " chunks");
+        String done = "Indexed " + Counts.of(staged.files()) + " files, " + Counts.of(staged.chunks()) + " chunks";
+        boolean completed = db.inTransaction(c -> {
+            documents.publish(c, run.job().id(), run.attempt());
+            if (!jobs.complete(c, run.job().id(), run.attempt(), staged.root(), done, run.facts())) {
                 c.rollback();
                 return false;
             }

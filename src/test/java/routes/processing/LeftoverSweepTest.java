@@ -68,9 +68,10 @@ class LeftoverSweepTest {
             touch(busyClone.resolve("old.txt"), LONG_AGO);
             touch(busyClone.resolve("being-written.txt"), Instant.now());
 
-            var swept = new LeftoverSweep(jobs, storage, "uploads", temp, Duration.ofHours(6)).sweep();
+            var swept = new LeftoverSweep(jobs, new routes.document.DocumentStore(db), storage, "uploads", temp,
+                    Duration.ofHours(6)).sweep();
 
-            assertThat(swept).isEqualTo(new LeftoverSweep.Swept(2, 1));
+            assertThat(swept).isEqualTo(new LeftoverSweep.Swept(2, 1, 0));
             assertThat(oldPart).doesNotExist();
             assertThat(temp.resolve("clone-1")).doesNotExist();
             assertThat(freshPart).exists();
@@ -95,7 +96,8 @@ class LeftoverSweepTest {
             storage.put(file, project, committed, "a.txt", "0".repeat(64));
             StoredObject orphan = storage.put(file, project, UUID.randomUUID(), "a.txt", "0".repeat(64));
 
-            var swept = new LeftoverSweep(jobs, storage, "uploads", dir.resolve("no-tmp"), Duration.ZERO).sweep();
+            var swept = new LeftoverSweep(jobs, new routes.document.DocumentStore(db), storage, "uploads",
+                    dir.resolve("no-tmp"), Duration.ZERO).sweep();
 
             assertThat(swept.orphanedObjects()).isEqualTo(1);
             List<String> left = new ArrayList<>();

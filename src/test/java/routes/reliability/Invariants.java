@@ -134,7 +134,7 @@ final class Invariants {
 
     private static Map<String, Integer> rootDocuments(Cluster cluster) throws SQLException {
         Map<String, Integer> out = new HashMap<>();
-        query(cluster, "SELECT job_id, COUNT(*) FROM documents WHERE parent_id IS NULL GROUP BY job_id",
+        query(cluster, "SELECT job_id, COUNT(*) FROM documents WHERE parent_id IS NULL AND staged_by IS NULL GROUP BY job_id",
                 rs -> out.put(rs.getString(1), rs.getInt(2)));
         return out;
     }
