@@ -83,8 +83,10 @@ final class Cluster implements AutoCloseable {
         env.put("CORTEX_TESTING_STAGE_DELAY_MS", "20");
         env.put("CORTEX_TESTING_ATTEMPT_LOG", log.toString());
         env.put("CORTEX_TESTING_EXIT_WHEN_NAME_CONTAINS", EXIT_MARKER);
-        ProcessApp worker = ProcessApp.startJar(dir, "worker-" + i, env, "-Xmx256m");
         attemptLogs.put(log, Long.MAX_VALUE);
+        ProcessApp worker = ProcessApp.startJar(dir, "worker-" + i, env, "-Xmx256m");
+        // the attempts it had not ended end when the process did (told by the JDK as it reaps the process)
+        worker.onExit(() -> attemptLogs.put(log, System.nanoTime()));
         logOf.put(worker, log);
         return worker;
     }
@@ -92,16 +94,14 @@ final class Cluster implements AutoCloseable {
     /** kill -9 of worker {@code i}, then a new worker process in its place. */
     void killAndRestartWorker(int i) {
         workers[i].kill();
-        attemptLogs.put(logOf.get(workers[i]), System.nanoTime());
         workers[i] = startWorker(i);
     }
 
-    /** A worker that died by itself (a crash switch) is recorded as ended at {@code diedBy} and replaced. */
+    /** A worker that died by itself (the crash switch) is replaced, as an orchestrator would. */
     boolean replaceDeadWorkers() {
         boolean replaced = false;
         for (int i = 0; i < workers.length; i++) {
             if (!workers[i].isAlive()) {
-                attemptLogs.put(logOf.get(workers[i]), System.nanoTime());
                 workers[i] = startWorker(i);
                 replaced = true;
             }

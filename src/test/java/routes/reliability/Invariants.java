@@ -72,13 +72,15 @@ final class Invariants {
         // 2. none doubled: attempts never overlap, claims match attempts, one set of documents per completed job
         Map<String, List<Attempt>> attempts = attempts(cluster);
         Map<String, Integer> claims = claims(cluster);
-        int duplicated = 0;
+        List<String> doubled = new ArrayList<>();
         for (String id : accepted) {
             List<Attempt> runs = new ArrayList<>(attempts.getOrDefault(id, List.of()));
             runs.sort(java.util.Comparator.comparingLong(Attempt::start));
             for (int i = 1; i < runs.size(); i++) {
                 if (runs.get(i).start() < runs.get(i - 1).end()) {
-                    duplicated++;
+                    doubled.add("job " + id + ": attempt " + runs.get(i).attempt() + " started "
+                            + (runs.get(i - 1).end() - runs.get(i).start()) / 1_000_000 + " ms before attempt "
+                            + runs.get(i - 1).attempt() + " ended");
                 }
             }
             assertThat(runs).as("attempts logged of job " + id).hasSize(claims.get(id));
@@ -87,10 +89,12 @@ final class Invariants {
         for (String id : accepted) {
             int expected = "completed".equals(statuses.get(id)) ? 1 : 0;
             if (roots.getOrDefault(id, 0) != expected) {
-                duplicated++;
+                doubled.add("job " + id + " (" + statuses.get(id) + ") has " + roots.getOrDefault(id, 0)
+                        + " document sets");
             }
         }
-        assertThat(duplicated).as("jobs that ran twice at once or hold a wrong number of document sets").isZero();
+        assertThat(doubled).as("jobs that ran twice at once or hold a wrong number of document sets").isEmpty();
+        int duplicated = doubled.size();
 
         // 3. nothing orphaned: every stored object belongs to a job, every temporary directory empties
         Set<String> known = statuses.keySet();

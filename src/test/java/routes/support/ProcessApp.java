@@ -55,7 +55,7 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
     }
 
     public static ProcessApp start(Path workDir, String name, Map<String, String> env, String maxHeap) {
-        return start(workDir, name, env, List.of(maxHeap, "-cp", classpath(), "routes.CortexIngest"));
+        return start(workDir, name, env, List.of(), List.of(maxHeap, "-cp", classpath(), "routes.CortexIngest"));
     }
 
     /**
@@ -63,17 +63,24 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
      * tests run), as an operator runs it.
      */
     public static ProcessApp startJar(Path workDir, String name, Map<String, String> env, String maxHeap) {
+        return startJar(workDir, name, env, maxHeap, List.of());
+    }
+
+    /** The same, the command run under {@code prefix} (for example {@code taskset -c 0}: pinned to one core). */
+    public static ProcessApp startJar(Path workDir, String name, Map<String, String> env, String maxHeap,
+            List<String> prefix) {
         Path jar = Path.of("target", "cortex-ingest.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the fault suite runs after the package phase"
                     + " (./mvnw verify), on the jar it built");
         }
-        return start(workDir, name, env, List.of(maxHeap, "-jar", jar.toString()));
+        return start(workDir, name, env, prefix, List.of(maxHeap, "-jar", jar.toString()));
     }
 
-    private static ProcessApp start(Path workDir, String name, Map<String, String> env, List<String> args) {
+    private static ProcessApp start(Path workDir, String name, Map<String, String> env, List<String> prefix,
+            List<String> args) {
         int port = TestApp.freePort();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
@@ -104,6 +111,11 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
             return cp.toString();
         }
         return System.getProperty("java.class.path");
+    }
+
+    /** Runs {@code action} as soon as the process has exited, however it ended. */
+    public void onExit(Runnable action) {
+        process.onExit().thenRun(action);
     }
 
     public boolean isAlive() {
