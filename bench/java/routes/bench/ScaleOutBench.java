@@ -26,7 +26,9 @@ import routes.support.TestDatabase;
  * drained by one worker instance, then by two, each pinned to one core with {@code taskset}; the runnable jar on
  * PostgreSQL with one Artemis broker process and an api instance. The jobs are created first, with no worker
  * running; jobs/s is the number of jobs over the first {@code started_at} to the last {@code completed_at}. Each run
- * then checks exactly once: every job completed, claimed once, with one set of documents.
+ * then checks exactly once: every job completed, claimed once, with one set of documents. {@code bench.projects}
+ * (1) spreads the jobs over that many projects: every change of a job takes its project's row lock for the event
+ * seq until commit, so one project serialises all writers.
  *
  * <p>Needs the jar ({@code ./mvnw -q -DskipTests package}) and taskset.
  */
@@ -41,21 +43,25 @@ public final class ScaleOutBench {
         String db = TestDatabase.freshPostgres();
         int brokerPort = TestApp.freePort();
         Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "routes.reliability.BrokerProcess",
+                "-Xmx512m", "-cp", ProcessApp.classpath(), "routes.reliability.BrokerProcess",
                 dir.resolve("broker").toString(), String.valueOf(brokerPort)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("broker.log").toFile()).start();
         Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> new java.net.Socket("127.0.0.1", brokerPort).isConnected());
-        byte[] pdf = SampleDocuments.pdf("Scale", pages(20));
+        byte[] pdf = SampleDocuments.pdf("Scale", pages(Integer.getInteger("bench.pdf-pages", 100)));
         byte[] html = ("<html><head><title>Scale</title></head><body>" + "<p>A paragraph of the page.</p>".repeat(400)
                 + "</body></html>").getBytes(StandardCharsets.UTF_8);
         System.out.printf("%-10s %6s %9s %8s %s%n", "workers", "jobs", "seconds", "jobs/s", "exactly once");
         double[] rates = new double[3];
         try (ProcessApp api = ProcessApp.startJar(dir, "api", env(dir, db, brokerPort, "api"), "-Xmx512m")) {
             for (int workers = 1; workers <= 2; workers++) {
-                String project = api.postJson("/api/projects", "{\"name\":\"scale-" + workers + "\"}").json().get("id")
-                        .asText();
-                create(api, project, jobs, pdf, html);
+                List<String> projects = new ArrayList<>();
+                for (int p = 0; p < Integer.getInteger("bench.projects", 1); p++) {
+                    projects.add(api.postJson("/api/projects", "{\"name\":\"scale-" + workers + "-" + p + "\"}").json()
+                            .get("id").asText());
+                }
+                String project = String.join("','", projects);
+                create(api, projects, jobs, pdf, html);
                 List<ProcessApp> running = new ArrayList<>();
                 try {
                     for (int w = 0; w < workers; w++) {
@@ -101,14 +107,15 @@ public final class ScaleOutBench {
         return env;
     }
 
-    /** 40 % PDF (20 pages), 30 % HTML, 30 % text, uploaded by 8 clients. */
-    private static void create(ProcessApp api, String project, int jobs, byte[] pdf, byte[] html) throws Exception {
+    /** 40 % PDF (bench.pdf-pages, 100), 30 % HTML, 30 % text, uploaded by 8 clients. */
+    private static void create(ProcessApp api, List<String> projects, int jobs, byte[] pdf, byte[] html)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
-            String upload = "/api/projects/" + project + "/ingest/upload";
             for (int i = 0; i < jobs; i++) {
                 int n = i;
+                String upload = "/api/projects/" + projects.get(n % projects.size()) + "/ingest/upload";
                 done.add(pool.submit(() -> {
                     var reply = switch (n % 10) {
                         case 0, 1, 2, 3 -> api.upload(upload, "report-" + n + ".pdf", pdf, "application/pdf", null);
@@ -133,7 +140,7 @@ public final class ScaleOutBench {
 
     private static long count(String db, String project, String condition) throws Exception {
         try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ingest_jobs WHERE project_id = '" + project + "' AND "
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ingest_jobs WHERE project_id IN ('" + project + "') AND "
                         + condition)) {
             rs.next();
             return rs.getLong(1);
@@ -143,7 +150,7 @@ public final class ScaleOutBench {
     private static double seconds(String db, String project) throws Exception {
         try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT EXTRACT(EPOCH FROM MAX(completed_at) - MIN(started_at))"
-                        + " FROM ingest_jobs WHERE project_id = '" + project + "'")) {
+                        + " FROM ingest_jobs WHERE project_id IN ('" + project + "')")) {
             rs.next();
             return rs.getDouble(1);
         }

@@ -71,8 +71,27 @@ public final class ParserProcesses implements AutoCloseable {
         this.slots = new Semaphore(processes);
         String java = ProcessHandle.current().info().command().orElse("java");
         this.command = List.of(java, "-Xmx" + memoryMb + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp", classPath(),
                 ParserProcess.class.getName());
+    }
+
+    /**
+     * The class path this class was loaded from: the JVM's (the runnable jar, a test run), or, when a plugin loaded
+     * the service into a host JVM (exec:java for the benchmarks), its class loader's.
+     */
+    private static String classPath() {
+        if (ParserProcesses.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+            StringBuilder cp = new StringBuilder();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    cp.append(cp.length() > 0 ? java.io.File.pathSeparator : "").append(Path.of(url.toURI()));
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // not a file: the child does without it
+                }
+            }
+            return cp.toString();
+        }
+        return System.getProperty("java.class.path");
     }
 
     public Duration timeout() {

@@ -99,7 +99,7 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
     }
 
     /** The classpath the service runs from: the test runner's, or (under exec:java) its class loader's. */
-    private static String classpath() {
+    public static String classpath() {
         if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
             StringBuilder cp = new StringBuilder();
             for (java.net.URL url : loader.getURLs()) {
