@@ -152,7 +152,7 @@ public class CortexConfiguration implements CamelConfiguration {
         }
         ServiceMetrics metrics = new ServiceMetrics(meters);
         JobEvents events = new JobEvents(db, json);
-        JobStore jobs = new JobStore(db, events, metrics);
+        JobStore jobs = new JobStore(db, events, metrics, settings.positiveInt("cortex.api.exact-total-limit"));
         IdempotencyKeys keys = new IdempotencyKeys(db);
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
         DocumentStore documents = new DocumentStore(db);
