@@ -20,7 +20,7 @@ public final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-    public Map<String, String> reply(Exchange exchange) {
+    public Map<String, Object> reply(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
         if (message.getBody() instanceof HttpServerRequest request && !request.isEnded()) {
@@ -55,6 +55,11 @@ public final class ErrorResponses {
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         // a refusal may quote the source URL the client sent, user:token and all
+        if (error instanceof routes.failure.InvalidBatch batch) {
+            // which items were refused, by index, so the client can fix exactly those
+            return Map.of("detail", Redaction.redact(detail), "errors", batch.items().stream()
+                    .map(i -> Map.of("index", i.index(), "detail", Redaction.redact(i.detail()))).toList());
+        }
         return Map.of("detail", Redaction.redact(detail));
     }
 

@@ -30,14 +30,18 @@ public final class HttpGate implements StartupListener {
 
     private final List<String> corsOrigins;
     private final long maxJsonBytes;
+    private final long maxBatchBytes;
+    private static final java.util.regex.Pattern BATCH = java.util.regex.Pattern.compile(
+            "/api/projects/[^/]+/ingest/batch/?");
     private final AccessGate access;
     private volatile boolean started;
     private volatile boolean installed;
 
     /** @param corsOrigins origins that may call the API from a browser ({@code https://app.example.org}); none: no CORS */
     /** @param access the API keys' gate, or null when auth is off */
-    public HttpGate(List<String> corsOrigins, long maxJsonBytes, AccessGate access) {
+    public HttpGate(List<String> corsOrigins, long maxJsonBytes, long maxBatchBytes, AccessGate access) {
         this.maxJsonBytes = maxJsonBytes;
+        this.maxBatchBytes = maxBatchBytes;
         this.access = access;
         this.corsOrigins = List.copyOf(corsOrigins);
     }
@@ -131,6 +135,8 @@ public final class HttpGate implements StartupListener {
         // JSON bodies: a small limit, except the text helper, whose content may be as large as an upload. Vert.x
         // runs one body handler per request, so camel.server's (the large limit) reads nothing after this one.
         BodyHandler small = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
+        // a batch holds up to a thousand job requests
+        BodyHandler batch = BodyHandler.create(false).setBodyLimit(maxBatchBytes);
         if (access != null) {
             // keys before bodies: a request without a valid key is not read
             router.route("/api/*").order(-996).handler(access::handle);
@@ -142,6 +148,8 @@ public final class HttpGate implements StartupListener {
             if (bodyless || method == HttpMethod.POST && (TEXT_HELPER.matcher(path).matches()
                     || path.endsWith("/ingest/upload"))) {
                 ctx.next();
+            } else if (method == HttpMethod.POST && BATCH.matcher(path).matches()) {
+                batch.handle(ctx);
             } else {
                 small.handle(ctx);
             }

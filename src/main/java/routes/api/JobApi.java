@@ -66,10 +66,19 @@ public final class JobApi {
     private final IdempotencyKeys keys;
     private final ObjectMapper mapper;
     private final Uploads uploads;
+    private final int maxBatch;
 
     public JobApi(ProjectStore projects, JobStore jobs, JobIntake intake, SourcePolicy sources,
             MultipartReceiver receiver, DocumentStore documents, IdempotencyKeys keys, ObjectMapper mapper,
             Uploads uploads) {
+        this(projects, jobs, intake, sources, receiver, documents, keys, mapper, uploads, 1000);
+    }
+
+    /** @param maxBatch the most job requests one batch may hold */
+    public JobApi(ProjectStore projects, JobStore jobs, JobIntake intake, SourcePolicy sources,
+            MultipartReceiver receiver, DocumentStore documents, IdempotencyKeys keys, ObjectMapper mapper,
+            Uploads uploads, int maxBatch) {
+        this.maxBatch = maxBatch;
         this.uploads = uploads;
         this.documents = documents;
         this.keys = keys;
@@ -111,19 +120,96 @@ public final class JobApi {
             @Header("Content-Type") String contentType, @Body String body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
-        return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("jobs\n" + request).getBytes(UTF_8))), key -> {
-            String sourceUri = Json.text(request, "source_uri", "sourceUri");
-            String sourcePath = Json.text(request, "source_path", "sourcePath");
-            SourcePolicy.Source source = sources.resolve(project.id(), sourceUri, sourcePath);
-            String filename = ObjectKeys.requireSaneFileName(Json.text(request, "original_filename"));
-            String checksum = Json.text(request, "checksum");
-            String mimeType = mimeType(Json.text(request, "mime_type"));
-            Long byteSize = longField(request, "byte_size");
-            return intake.create(new JobIntake.NewJob(project.id(), null,
-                    sourcePath != null ? sourcePath : localPath(source), source.uri(),
-                    filename != null ? filename : source.fileName(), byteSize, mimeType,
-                    checksum == null ? null : JobIntake.checksum(checksum)), key);
-        });
+        return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("jobs\n" + request).getBytes(UTF_8))),
+                key -> intake.create(newJob(project, request), key));
+    }
+
+    /** An IngestRequest as the job it asks for; 400 (InvalidRequest) for whatever in it cannot be accepted. */
+    private JobIntake.NewJob newJob(Project project, JsonNode request) {
+        if (!request.isObject()) {
+            throw new InvalidRequest("Each job request must be a JSON object");
+        }
+        String sourceUri = Json.text(request, "source_uri", "sourceUri");
+        String sourcePath = Json.text(request, "source_path", "sourcePath");
+        SourcePolicy.Source source = sources.resolve(project.id(), sourceUri, sourcePath);
+        String filename = ObjectKeys.requireSaneFileName(Json.text(request, "original_filename"));
+        String checksum = Json.text(request, "checksum");
+        String mimeType = mimeType(Json.text(request, "mime_type"));
+        Long byteSize = longField(request, "byte_size");
+        return new JobIntake.NewJob(project.id(), null, sourcePath != null ? sourcePath : localPath(source),
+                source.uri(), filename != null ? filename : source.fileName(), byteSize, mimeType,
+                checksum == null ? null : JobIntake.checksum(checksum));
+    }
+
+    /** The jobs of a batch, and whether this request created them (false: a replay of its Idempotency-Key). */
+    public record CreatedBatch(List<IngestJob> jobs, boolean fresh) {
+        public List<String> jobIds() {
+            return jobs.stream().map(j -> j.id().toString()).toList();
+        }
+    }
+
+    /**
+     * {@code {"jobs": [IngestRequest, ...]}} with 1 to {@code maxBatch} items: all are validated first; any refused
+     * item refuses the batch (400 with each refused item by index) and nothing is created; otherwise all jobs are
+     * created in one transaction. All or nothing, so that a client retrying a batch (with its Idempotency-Key) never
+     * has to find out which half of it exists.
+     */
+    public CreatedBatch createBatch(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+            @Header("Content-Type") String contentType, @Body String body) {
+        Project project = projects.require(projectId);
+        JsonNode request = Json.object(mapper, contentType, body);
+        JsonNode items = request.get("jobs");
+        if (items == null || !items.isArray()) {
+            throw new InvalidRequest("Field 'jobs' must be an array of job requests");
+        }
+        if (items.isEmpty() || items.size() > maxBatch) {
+            throw new InvalidRequest("Field 'jobs' must hold 1 to " + maxBatch + " job requests; it has " + items.size());
+        }
+        IdempotencyKeys.Key key = IdempotencyKeys.of(idempotencyKey, Sha256.of(("batch\n" + request).getBytes(UTF_8)));
+        if (key != null) {
+            var earlier = keys.replay(project.id(), key);
+            if (earlier.isPresent()) {
+                return new CreatedBatch(jobs.findAll(batchIds(project.id(), key, items.size())), false);
+            }
+        }
+        List<JobIntake.NewJob> requests = new java.util.ArrayList<>();
+        List<routes.failure.InvalidBatch.Item> refused = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                requests.add(newJob(project, items.get(i)));
+            } catch (routes.failure.RequestRefused e) {
+                refused.add(new routes.failure.InvalidBatch.Item(i, e.getMessage()));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new routes.failure.InvalidBatch(refused.size() + " of " + items.size()
+                    + " job requests refused; nothing was created", refused);
+        }
+        List<UUID> ids = key == null ? java.util.stream.Stream.generate(UUID::randomUUID).limit(items.size()).toList()
+                : batchIds(project.id(), key, items.size());
+        try {
+            return new CreatedBatch(intake.createAll(requests, ids, key), true);
+        } catch (DatabaseException e) {
+            // two racing requests with one key (or the key's row purged, its jobs still there): a replay
+            if (key != null && jobs.findAll(ids).size() == ids.size()) {
+                return new CreatedBatch(jobs.findAll(ids), false);
+            }
+            throw e;
+        }
+    }
+
+    /** A keyed batch's job ids follow from the key: a replay finds all of them from the one row it remembers. */
+    private static List<UUID> batchIds(UUID projectId, IdempotencyKeys.Key key, int size) {
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ids.add(UUID.nameUUIDFromBytes((projectId + "\n" + key.key() + "\n" + i).getBytes(UTF_8)));
+        }
+        return ids;
+    }
+
+    /** The answer of the batch route: every job as it is now (with its task id, once handed off), in order. */
+    public Map<String, List<IngestJob>> batchReply(@Body CreatedBatch created) {
+        return Map.of("items", jobs.findAll(created.jobs().stream().map(IngestJob::id).toList()));
     }
 
     private static final java.util.regex.Pattern MIME_TYPE = java.util.regex.Pattern.compile(

@@ -165,7 +165,8 @@ public class CortexConfiguration implements CamelConfiguration {
         if (api) {
             context.addStartupListener(receiver);
         }
-        registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, receiver, documents, keys, json, metrics));
+        registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, receiver, documents, keys, json, metrics,
+                settings.positiveInt("cortex.api.max-batch-jobs")));
         registry.bind("documentApi", new DocumentApi(projects, documents));
         registry.bind("jobStore", jobs);
         registry.bind("idempotencyKeys", keys);
@@ -222,7 +223,8 @@ public class CortexConfiguration implements CamelConfiguration {
         gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins"),
-                settings.positiveInt("cortex.http.max-json-bytes"), access));
+                settings.positiveInt("cortex.http.max-json-bytes"), settings.positiveInt("cortex.http.max-batch-bytes"),
+                access));
         if (api) {
             context.addStartupListener(new StaticContent());
         }

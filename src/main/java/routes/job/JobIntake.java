@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -67,6 +68,35 @@ public final class JobIntake {
         this.contentTypes = contentTypes;
         this.tempDir = tempDir;
         this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Creates every job of a batch in one transaction (jobs, their events, the Idempotency-Key, remembered with the
+     * first job), with the given ids: all of them are committed, or none.
+     */
+    public List<IngestJob> createAll(List<NewJob> requests, List<UUID> ids, IdempotencyKeys.Key key) {
+        return db.inTransaction(c -> {
+            List<IngestJob> created = new java.util.ArrayList<>();
+            java.util.Map<UUID, UUID> defaultSources = new java.util.HashMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                NewJob request = requests.get(i);
+                UUID sourceId = request.sourceId();
+                if (sourceId == null) {
+                    sourceId = defaultSources.get(request.projectId());
+                    if (sourceId == null) {
+                        sourceId = projects.defaultSource(c, request.projectId());
+                        defaultSources.put(request.projectId(), sourceId);
+                    }
+                }
+                IngestJob job = queued(ids.get(i), request, sourceId);
+                jobs.insert(c, job);
+                created.add(job);
+            }
+            if (key != null) {
+                keys.remember(c, requests.get(0).projectId(), key, ids.get(0));
+            }
+            return created;
+        });
     }
 
     public IngestJob create(NewJob request, IdempotencyKeys.Key key) {

@@ -423,6 +423,18 @@ public final class JobStore {
                 -staleSeconds * 1000L, max));
     }
 
+    /** These jobs, deleted or not, in the order of {@code ids} (unknown ids are left out). */
+    public List<IngestJob> findAll(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        java.util.Map<UUID, IngestJob> found = new java.util.HashMap<>();
+        db.read(c -> db.query(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id IN (" + marks + ")", this::map,
+                ids.toArray())).forEach(j -> found.put(j.id(), j));
+        return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** Which of these job ids have a row, deleted or not (the sweep keeps the objects of every job it knows). */
     public java.util.Set<UUID> known(java.util.Collection<UUID> ids) {
         if (ids.isEmpty()) {

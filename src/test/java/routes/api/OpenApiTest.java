@@ -81,7 +81,7 @@ class OpenApiTest {
                 operations++;
             }
         }
-        assertThat(operations).isEqualTo(14);
+        assertThat(operations).isEqualTo(15);
         assertThat(doc.at("/paths/~1api~1projects~1{project_id}~1ingest~1upload/post").isMissingNode()).isFalse();
     }
 
