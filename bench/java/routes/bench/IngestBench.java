@@ -67,6 +67,15 @@ public final class IngestBench {
             System.out.printf("ratio API / raw          : %8.2f%n", api.perSecond() / raw.perSecond());
             System.out.printf("HTTP GET project (1 row) : %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms%n%n",
                     http.perSecond(), http.p(50), http.p(99));
+            // Batch create: one transaction per batch, every job handed to the queue before the answer.
+            String batchPath = "/api/projects/" + project + "/ingest/batch";
+            for (int size : new int[] {100, 1000}) {
+                String batchBody = "{\"jobs\":[" + String.join(",", java.util.Collections.nCopies(size, body)) + "]}";
+                run(2, 2, () -> check(app.postJson(batchPath, batchBody).status(), 201));
+                Result batches = run(2, Math.max(5, seconds / 2), () -> check(app.postJson(batchPath, batchBody).status(), 201));
+                System.out.printf("batch of %,5d jobs       : %8.0f jobs/s  p50 %6.2f ms  p99 %6.2f ms per batch (%d batches, 2 clients)%n",
+                        size, batches.perSecond() * size, batches.p(50), batches.p(99), batches.count());
+            }
             if (Boolean.getBoolean("bench.skipListing")) {
                 return;
             }
