@@ -84,7 +84,14 @@ final class Cluster implements AutoCloseable {
         env.put("CORTEX_TESTING_ATTEMPT_LOG", log.toString());
         env.put("CORTEX_TESTING_EXIT_WHEN_NAME_CONTAINS", EXIT_MARKER);
         attemptLogs.put(log, Long.MAX_VALUE);
-        ProcessApp worker = ProcessApp.startJar(dir, "worker-" + i, env, "-Xmx256m");
+        ProcessApp worker;
+        try {
+            worker = ProcessApp.startJar(dir, "worker-" + i, env, "-Xmx256m");
+        } catch (IllegalStateException diedStarting) {
+            // the crash switch can end a worker before it answered its first request: it is dead now
+            attemptLogs.put(log, System.nanoTime());
+            throw diedStarting;
+        }
         // the attempts it had not ended end when the process did (told by the JDK as it reaps the process)
         worker.onExit(() -> attemptLogs.put(log, System.nanoTime()));
         logOf.put(worker, log);
@@ -102,8 +109,12 @@ final class Cluster implements AutoCloseable {
         boolean replaced = false;
         for (int i = 0; i < workers.length; i++) {
             if (!workers[i].isAlive()) {
-                workers[i] = startWorker(i);
-                replaced = true;
+                try {
+                    workers[i] = startWorker(i);
+                    replaced = true;
+                } catch (IllegalStateException diedStarting) {
+                    // it took the crash job as it started and died again: the next call starts another
+                }
             }
         }
         return replaced;

@@ -209,13 +209,24 @@ class FaultSuiteIT {
             seen[0] = mix;
             awaitAccepted(mix, 100);
             Path temp = cluster.apiTempDir();
-            Trees.delete(temp);
-            Files.writeString(temp, "not a directory");
+            Path plain = Files.writeString(temp.resolveSibling("plain-file"), "not a directory");
+            List<Path> movedAway = new ArrayList<>();
+            // the service recreates a missing directory at once: move it away and the file in, until the file wins
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                if (Files.isDirectory(temp)) {
+                    Path away = temp.resolveSibling("tmp-away-" + movedAway.size());
+                    Files.move(temp, away, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    movedAway.add(away);
+                }
+                Files.move(plain, temp, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return Files.isRegularFile(temp);
+            });
             try {
                 holdFor(Duration.ofSeconds(5));
             } finally {
                 Files.delete(temp);
                 Files.createDirectories(temp);
+                movedAway.forEach(Trees::delete);
             }
             return 1;
         }, Map.of(), List.of());
