@@ -110,25 +110,14 @@ public final class Database implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             SQLiteConnectionConfig sqlite = dialect == Dialect.SQLITE
                     ? c.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
-            if (sqlite != null) {
-                sqlite.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+            if (sqlite == null) {
+                return transaction(c, work);
             }
+            sqlite.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
             try {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
+                return transaction(c, work);
             } finally {
-                if (sqlite != null) {
-                    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-                }
+                sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             }
         } catch (SQLException e) {
             throw new DatabaseException(e);
@@ -138,21 +127,25 @@ public final class Database implements AutoCloseable {
     /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            // Transactions begin here, not when a connection enters the pool: sqlite-jdbc opens its transaction
-            // (BEGIN IMMEDIATE: the write lock) as soon as auto-commit is switched off.
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return transaction(c, work);
         } catch (SQLException e) {
             throw new DatabaseException(e);
+        }
+    }
+
+    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
+        // Transactions begin here, not when a connection enters the pool: sqlite-jdbc opens its transaction
+        // (BEGIN IMMEDIATE: the write lock, or DEFERRED for a read transaction) as soon as auto-commit is switched off.
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

@@ -2,10 +2,6 @@ package routes.document;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -17,16 +13,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import routes.api.Json;
 import routes.db.Database;
-import routes.db.Dialect;
-import routes.job.IngestJob;
 import routes.job.JobEvents;
-import routes.job.JobStage;
 import routes.job.JobStatus;
 import routes.job.JobStore;
 import routes.project.Project;
 import routes.project.ProjectStore;
-import routes.source.Trees;
-import routes.support.TestDatabase;
+import routes.support.BothDatabases;
 
 /**
  * A tree's documents go to the database in batches while it is indexed, invisible until its job completes; then,
@@ -36,34 +28,22 @@ import routes.support.TestDatabase;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StagedDocumentsTest {
 
-    private Path dir;
-    private Database sqlite;
-    private Database postgres;
+    private BothDatabases databases;
 
     @BeforeAll
-    void databases() throws Exception {
-        dir = Files.createTempDirectory("staged-");
-        sqlite = open(TestDatabase.sqlite(dir));
-        postgres = open(TestDatabase.freshPostgres());
-    }
-
-    private static Database open(String url) {
-        Database db = new Database(url, null, null, 2, Duration.ofSeconds(5));
-        db.migrate();
-        return db;
+    void databases() {
+        databases = BothDatabases.open();
     }
 
     @AfterAll
     void close() {
-        sqlite.close();
-        postgres.close();
-        Trees.delete(dir);
+        databases.close();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
     void stagedBatchesReplaceTheJobsDocumentsOnlyAtPublish(String name) {
-        Database db = name.equals("sqlite") ? sqlite : postgres;
+        Database db = databases.get(name);
         DocumentStore store = new DocumentStore(db);
         JobStore jobs = new JobStore(db, new JobEvents(db, Json.mapper()));
         Project project = new ProjectStore(db).create("staged " + UUID.randomUUID(), null);
@@ -135,14 +115,6 @@ class StagedDocumentsTest {
     }
 
     private static UUID job(Database db, JobStore jobs, UUID project) {
-        UUID jobId = UUID.randomUUID();
-        Instant now = Dialect.now();
-        db.inTransaction(c -> {
-            jobs.insert(c, new IngestJob(jobId, project, null, "file:///tmp/tree", "tree", null, null, null,
-                    JobStage.INITIAL, now, now, null, null, null, JobStatus.RUNNING, 0.0, "Indexing", null, null, null,
-                    new ProjectStore(db).defaultSource(c, project), 1));
-            return null;
-        });
-        return jobId;
+        return BothDatabases.insertJob(db, jobs, project, JobStatus.RUNNING, 1);
     }
 }

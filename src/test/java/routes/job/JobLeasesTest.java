@@ -2,8 +2,6 @@ package routes.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -18,8 +16,7 @@ import routes.db.Database;
 import routes.db.Dialect;
 import routes.project.Project;
 import routes.project.ProjectStore;
-import routes.source.Trees;
-import routes.support.TestDatabase;
+import routes.support.BothDatabases;
 
 /**
  * Who may run a job, on both databases: attempts are counted by claims (a worker that dies mid-attempt uses one up),
@@ -28,28 +25,16 @@ import routes.support.TestDatabase;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobLeasesTest {
 
-    private Path dir;
-    private Database sqlite;
-    private Database postgres;
+    private BothDatabases databases;
 
     @BeforeAll
-    void databases() throws Exception {
-        dir = Files.createTempDirectory("leases-");
-        sqlite = open(TestDatabase.sqlite(dir));
-        postgres = open(TestDatabase.freshPostgres());
-    }
-
-    private static Database open(String url) {
-        Database db = new Database(url, null, null, 2, Duration.ofSeconds(5));
-        db.migrate();
-        return db;
+    void databases() {
+        databases = BothDatabases.open();
     }
 
     @AfterAll
     void close() {
-        sqlite.close();
-        postgres.close();
-        Trees.delete(dir);
+        databases.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,7 +112,7 @@ class JobLeasesTest {
     }
 
     private Database database(String name) {
-        return name.equals("sqlite") ? sqlite : postgres;
+        return databases.get(name);
     }
 
     private static JobStore store(Database db) {
@@ -141,15 +126,6 @@ class JobLeasesTest {
 
     private static UUID queuedJob(Database db, JobStore jobs) {
         Project project = new ProjectStore(db).create("leases " + UUID.randomUUID(), null);
-        UUID jobId = UUID.randomUUID();
-        Instant now = Dialect.now();
-        db.inTransaction(c -> {
-            UUID source = new ProjectStore(db).defaultSource(c, project.id());
-            jobs.insert(c, new IngestJob(jobId, project.id(), null, "file:///tmp/x.txt", "x.txt", null, null, null,
-                    JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0, "Queued", null, null, null,
-                    source, 0));
-            return null;
-        });
-        return jobId;
+        return BothDatabases.insertJob(db, jobs, project.id(), JobStatus.QUEUED, 0);
     }
 }
