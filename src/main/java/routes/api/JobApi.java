@@ -167,8 +167,7 @@ public final class JobApi {
         }
         IdempotencyKeys.Key key = IdempotencyKeys.of(idempotencyKey, Sha256.of(("batch\n" + request).getBytes(UTF_8)));
         if (key != null) {
-            var earlier = keys.replay(project.id(), key);
-            if (earlier.isPresent()) {
+            if (keys.replay(project.id(), key).isPresent()) {
                 return new CreatedBatch(jobs.findAll(batchIds(project.id(), key, items.size())), false);
             }
         }
@@ -191,8 +190,9 @@ public final class JobApi {
             return new CreatedBatch(intake.createAll(requests, ids, key), true);
         } catch (DatabaseException e) {
             // two racing requests with one key (or the key's row purged, its jobs still there): a replay
-            if (key != null && jobs.findAll(ids).size() == ids.size()) {
-                return new CreatedBatch(jobs.findAll(ids), false);
+            List<IngestJob> existing = key == null ? List.of() : jobs.findAll(ids);
+            if (existing.size() == ids.size()) {
+                return new CreatedBatch(existing, false);
             }
             throw e;
         }

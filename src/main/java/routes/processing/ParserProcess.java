@@ -61,27 +61,53 @@ public final class ParserProcess {
 
     private static void answer(DataOutputStream out, AutoDetectParser parser, Path file, String mimeType, String name,
             int maxChars) throws java.io.IOException {
+        ParserProcesses.Answer answer;
+        try {
+            answer = parse(parser, file, mimeType, name, maxChars);
+        } catch (java.io.IOException | RuntimeException e) {
+            answer = new ParserProcesses.Broken(message(e));
+        }
+        if (answer instanceof ParserProcesses.Text parsed) {
+            out.writeByte(TEXT);
+            out.writeUTF(cut(parsed.title()));
+            byte[] text = parsed.text().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(text.length);
+            out.write(text);
+        } else if (answer instanceof ParserProcesses.TooLong) {
+            out.writeByte(TOO_LONG);
+        } else {
+            out.writeByte(BROKEN);
+            out.writeUTF(cut(((ParserProcesses.Broken) answer).message()));
+        }
+    }
+
+    /**
+     * One document through Tika, here: its text and title, too long, or broken (what the parser said). The one
+     * parse of the service, run by a parser process, or in the caller's JVM where no processes are configured.
+     * A file that cannot be read throws.
+     */
+    static ParserProcesses.Answer parse(AutoDetectParser parser, Path file, String mimeType, String name, int maxChars)
+            throws java.io.IOException {
         Metadata metadata = new Metadata();
         metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
         metadata.set(Metadata.CONTENT_TYPE, mimeType);
         BodyContentHandler handler = new BodyContentHandler(maxChars);
         try (InputStream stream = TikaInputStream.get(file)) {
             parser.parse(stream, handler, metadata, new ParseContext());
-        } catch (Exception e) {
-            if (WriteLimitReachedException.isWriteLimitReached(e)) {
-                out.writeByte(TOO_LONG);
-                return;
-            }
-            out.writeByte(BROKEN);
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            out.writeUTF(message.length() > 2000 ? message.substring(0, 2000) : message);
-            return;
+        } catch (org.xml.sax.SAXException | org.apache.tika.exception.TikaException e) {
+            return WriteLimitReachedException.isWriteLimitReached(e) ? new ParserProcesses.TooLong()
+                    : new ParserProcesses.Broken(message(e));
         }
-        out.writeByte(TEXT);
         String title = metadata.get(TikaCoreProperties.TITLE);
-        out.writeUTF(title == null ? "" : title.length() > 2000 ? title.substring(0, 2000) : title);
-        byte[] text = handler.toString().getBytes(StandardCharsets.UTF_8);
-        out.writeInt(text.length);
-        out.write(text);
+        return new ParserProcesses.Text(handler.toString(), title == null ? "" : title);
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Fields written with writeUTF stay far below its 64 KB. */
+    private static String cut(String s) {
+        return s.length() > 2000 ? s.substring(0, 2000) : s;
     }
 }

@@ -36,18 +36,8 @@ public final class StoreStage {
                 ? "Indexed " + Counts.of(run.documents().size() - 1) + " files, " + Counts.of(chunkCount) + " chunks"
                 : "Extracted " + Counts.of(run.documents().get(0).text().length()) + " characters, "
                         + Counts.of(chunkCount) + " chunks";
-        boolean completed = db.inTransaction(c -> {
-            UUID canonical = documents.replaceForJob(c, run.job().projectId(), run.job().id(), run.documents(), tree);
-            if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done, run.facts())) {
-                c.rollback();
-                return false;
-            }
-            return true;
-        });
-        if (!completed) {
-            throw new JobStopped("job " + run.job().id() + " was cancelled or taken over before it was stored");
-        }
-        return run;
+        return complete(run, done, c -> documents.replaceForJob(c, run.job().projectId(), run.job().id(),
+                run.documents(), tree));
     }
 
     /** A tree stored in batches: its staged documents become the job's as it completes, in one transaction. */
@@ -55,9 +45,20 @@ public final class StoreStage {
         JobRun.Staged staged = run.staged();
         progress.enter(run, JobStage.STORE, "Storing " + Counts.of(staged.chunks()) + " chunks");
         String done = "Indexed " + Counts.of(staged.files()) + " files, " + Counts.of(staged.chunks()) + " chunks";
-        boolean completed = db.inTransaction(c -> {
+        return complete(run, done, c -> {
             documents.publish(c, run.job().id(), run.attempt());
-            if (!jobs.complete(c, run.job().id(), run.attempt(), staged.root(), done, run.facts())) {
+            return staged.root();
+        });
+    }
+
+    /**
+     * In one transaction: {@code documents} makes the attempt's documents the job's (returning the canonical one)
+     * and the job completes; both happen, or neither (a cancel or take-over that came first wins).
+     */
+    private JobRun complete(JobRun run, String done, Database.Work<UUID> documents) {
+        boolean completed = db.inTransaction(c -> {
+            UUID canonical = documents.run(c);
+            if (!jobs.complete(c, run.job().id(), run.attempt(), canonical, done, run.facts())) {
                 c.rollback();
                 return false;
             }

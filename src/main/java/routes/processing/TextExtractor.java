@@ -1,23 +1,13 @@
 package routes.processing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
-import org.apache.tika.exception.TikaException;
-import org.apache.tika.exception.WriteLimitReachedException;
-import org.apache.tika.io.TikaInputStream;
-import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
-import org.apache.tika.parser.Parser;
-import org.apache.tika.parser.ParseContext;
-import org.apache.tika.sax.BodyContentHandler;
-import org.xml.sax.SAXException;
 import routes.failure.PermanentFailure;
 
 /**
@@ -41,7 +31,7 @@ public final class TextExtractor {
     public record Extraction(String text, String title) {
     }
 
-    private final Parser parser;
+    private final AutoDetectParser parser;
     private final int maxChars;
     /** Where the parsers run bounded in time and memory; null: in this JVM (unit tests of the extraction alone). */
     private final ParserProcesses processes;
@@ -77,31 +67,21 @@ public final class TextExtractor {
             }
             return new Extraction(text, title(text, mimeType, name, null));
         }
+        ParserProcesses.Answer answer;
         if (processes != null) {
-            return parsedInAProcess(file, mimeType, name);
-        }
-        Metadata metadata = new Metadata();
-        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
-        metadata.set(Metadata.CONTENT_TYPE, mimeType);
-        BodyContentHandler handler = new BodyContentHandler(maxChars);
-        try (InputStream in = TikaInputStream.get(file)) {
-            parser.parse(in, handler, metadata, new ParseContext());
-        } catch (SAXException e) {
-            if (WriteLimitReachedException.isWriteLimitReached(e)) {
-                throw tooLong(name);
+            answer = processes.parse(file, mimeType, name, maxChars);
+        } else {
+            try {
+                answer = ParserProcess.parse(parser, file, mimeType, name, maxChars);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
             }
-            throw new PermanentFailure("Cannot extract text from " + name + ": " + e.getMessage());
-        } catch (TikaException e) {
-            throw new PermanentFailure("Cannot extract text from " + name + " (" + mimeType + "): " + e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
-        String text = handler.toString().strip();
-        return new Extraction(text, title(text, mimeType, name, metadata.get(TikaCoreProperties.TITLE)));
+        return extraction(answer, mimeType, name);
     }
 
-    private Extraction parsedInAProcess(Path file, String mimeType, String name) {
-        ParserProcesses.Answer answer = processes.parse(file, mimeType, name, maxChars);
+    /** What a parse answered, as the document's text, or the failure of its job. */
+    private Extraction extraction(ParserProcesses.Answer answer, String mimeType, String name) {
         if (answer instanceof ParserProcesses.Text parsed) {
             String text = parsed.text().strip();
             return new Extraction(text, title(text, mimeType, name, parsed.title()));

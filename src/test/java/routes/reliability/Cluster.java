@@ -105,19 +105,16 @@ final class Cluster implements AutoCloseable {
     }
 
     /** A worker that died by itself (the crash switch) is replaced, as an orchestrator would. */
-    boolean replaceDeadWorkers() {
-        boolean replaced = false;
+    void replaceDeadWorkers() {
         for (int i = 0; i < workers.length; i++) {
             if (!workers[i].isAlive()) {
                 try {
                     workers[i] = startWorker(i);
-                    replaced = true;
                 } catch (IllegalStateException diedStarting) {
                     // it took the crash job as it started and died again: the next call starts another
                 }
             }
         }
-        return replaced;
     }
 
     void startBroker() {
