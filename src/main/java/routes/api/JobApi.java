@@ -42,8 +42,6 @@ public final class JobApi {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Exchange property holding the {@link CreatedJob} while it is handed over. */
     public static final String CREATED = "cortexCreatedJob";
-    /** Header the hand-off sets to the task id (broker message id) of the job's message. */
-    public static final String TASK_ID = "CortexTaskId";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 100;
 
@@ -226,10 +224,10 @@ public final class JobApi {
 
     /**
      * The answer of the create route: the job as committed (queued, whatever a fast worker did since), with the
-     * task id of its hand-off.
+     * task id its message carries.
      */
-    public IngestJob jobReply(@ExchangeProperty(CREATED) CreatedJob created, @Header(TASK_ID) String taskId) {
-        return created.fresh() ? created.job().withTaskId(taskId) : created.job();
+    public IngestJob jobReply(@ExchangeProperty(CREATED) CreatedJob created) {
+        return created.job();
     }
 
     public IngestJob cancel(@Header("project_id") String projectId, @Header("job_id") String jobId) {
@@ -302,8 +300,8 @@ public final class JobApi {
         }
     }
 
-    public UploadAccepted uploadReply(@ExchangeProperty(CREATED) CreatedJob created, @Header(TASK_ID) String taskId) {
-        IngestJob job = jobReply(created, taskId);
+    public UploadAccepted uploadReply(@ExchangeProperty(CREATED) CreatedJob created) {
+        IngestJob job = created.job();
         return new UploadAccepted(job.originalFilename(), job.id(), job);
     }
 

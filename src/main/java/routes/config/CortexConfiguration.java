@@ -30,6 +30,7 @@ import routes.document.DocumentStore;
 import routes.job.IdempotencyKeys;
 import routes.job.JobEvents;
 import routes.job.JobIntake;
+import routes.job.JobRelay;
 import routes.job.JobStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -37,6 +38,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import routes.messaging.BrokerConnection;
 import routes.metrics.ServiceMetrics;
 import routes.messaging.EmbeddedBroker;
+import routes.messaging.QueueBatch;
 import routes.processing.ChunkSplitter;
 import routes.processing.ParserProcesses;
 import routes.processing.ChunkStage;
@@ -154,7 +156,10 @@ public class CortexConfiguration implements CamelConfiguration {
         JobEvents events = new JobEvents(db, json);
         JobStore jobs = new JobStore(db, events, metrics, settings.positiveInt("cortex.api.exact-total-limit"));
         IdempotencyKeys keys = new IdempotencyKeys(db);
-        JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes);
+        JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes,
+                eager ? JobRelay::inlineTaskId : JobRelay::brokerTaskId);
+        registry.bind("jobRelay", new JobRelay(settings.positiveInt("cortex.jobs.relay-batch"),
+                settings.positiveInt("cortex.jobs.relay-backlog")));
         DocumentStore documents = new DocumentStore(db);
         ProjectKeys projectKeys = new ProjectKeys(db);
         AccessGate access = accessGate(settings, projectKeys);
@@ -301,6 +306,8 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(connection));
         context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
+        context.getRegistry().bind("jobQueueBatch", new QueueBatch(connection.connectionFactory(),
+                settings.string("cortex.jobs.queue")));
     }
 
     /** API keys: off by default; on, the admin key must be long enough to be a secret. */

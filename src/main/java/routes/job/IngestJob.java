@@ -39,10 +39,4 @@ public record IngestJob(
         @JsonProperty("task_id") String taskId,
         @JsonProperty("source_id") UUID sourceId,
         @JsonProperty("attempts") int attempts) {
-
-    public IngestJob withTaskId(String newTaskId) {
-        return new IngestJob(id, projectId, sourcePath, sourceUri, originalFilename, byteSize, mimeType, checksum, stage,
-                createdAt, updatedAt, startedAt, completedAt, deletedAt, status, progress, message, errorMessage,
-                canonicalDocumentId, newTaskId, sourceId, attempts);
-    }
 }

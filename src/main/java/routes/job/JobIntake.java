@@ -57,9 +57,12 @@ public final class JobIntake {
     private final ContentTypes contentTypes;
     private final Path tempDir;
     private final long maxBytes;
+    private final java.util.function.Function<UUID, String> taskIds;
 
+    /** @param taskIds the task id of a new job's message, from its job id ({@link JobRelay#brokerTaskId}) */
     public JobIntake(Database db, JobStore jobs, IdempotencyKeys keys, ProjectStore projects, ObjectStore storage,
-            ContentTypes contentTypes, Path tempDir, long maxBytes) {
+            ContentTypes contentTypes, Path tempDir, long maxBytes, java.util.function.Function<UUID, String> taskIds) {
+        this.taskIds = taskIds;
         this.db = db;
         this.jobs = jobs;
         this.keys = keys;
@@ -209,11 +212,12 @@ public final class JobIntake {
         }
     }
 
-    private static IngestJob queued(UUID jobId, NewJob r, UUID sourceId) {
+    /** A new job, with the task id its message will carry: the create answer already tells it. */
+    private IngestJob queued(UUID jobId, NewJob r, UUID sourceId) {
         Instant now = Dialect.now();
         return new IngestJob(jobId, r.projectId(), r.sourcePath(), r.sourceUri(), r.originalFilename(), r.byteSize(),
                 r.mimeType(), r.checksum(), JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0,
-                "Queued", null, null, null, sourceId, 0);
+                "Queued", null, null, taskIds.apply(jobId), sourceId, 0);
     }
 
     /**

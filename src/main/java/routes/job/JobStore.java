@@ -132,6 +132,33 @@ public final class JobStore {
         }
     }
 
+    /**
+     * Records the relay's hand-off of new jobs, sent with the task ids they were created with. A job a worker claimed
+     * before this write keeps its running state.
+     */
+    public void markRelayed(List<JobRelay.Handoff> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        String clock = db.dialect().clock();
+        String marks = String.join(", ", java.util.Collections.nCopies(sent.size(), "?"));
+        db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET handed_off_at = " + clock
+                + ", next_attempt_at = CASE WHEN status = '" + JobStatus.QUEUED + "' THEN COALESCE(next_attempt_at, "
+                + clock + ") ELSE next_attempt_at END WHERE handed_off_at IS NULL AND id IN (" + marks + ")",
+                sent.stream().map(JobRelay.Handoff::jobId).toArray()));
+    }
+
+    /**
+     * New jobs committed {@code graceSeconds} ago or longer that the relay has not handed off (their instance died
+     * before it could, the broker was unreachable, its backlog was full), with the task ids they were created with.
+     */
+    public List<JobRelay.Handoff> unsent(int graceSeconds, int max) {
+        Instant cutoff = Dialect.now().minusSeconds(graceSeconds);
+        return db.read(c -> db.query(c, "SELECT id, task_id FROM ingest_jobs WHERE " + where(JobMove.CLAIM)
+                + " AND handed_off_at IS NULL AND updated_at < ? ORDER BY created_at LIMIT ?",
+                rs -> new JobRelay.Handoff(db.dialect().uuid(rs, "id"), rs.getString("task_id")), cutoff, max));
+    }
+
     /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
     public void handedOff(String jobId, String taskId) {
         String clock = db.dialect().clock();
@@ -405,22 +432,19 @@ public final class JobStore {
     }
 
     /**
-     * Jobs with no live hand-off: queued without a hand-off for {@code graceSeconds} (the send failed or the process
-     * died before it), queued with its last hand-off and its due time both older than {@code staleSeconds} (the
-     * message was lost), or running under a lease that ran out (the worker died). A re-sent job counts as handed off
-     * again, so a backlog older than the stale limit is re-sent once per stale period, not on every sweep.
+     * Jobs whose message is gone: queued with its last hand-off and its due time both older than {@code staleSeconds}
+     * (the message was lost), or running under a lease that ran out (the worker died). A re-sent job counts as handed
+     * off again, so a backlog older than the stale limit is re-sent once per stale period, not on every sweep. (Jobs
+     * never handed off are {@link #unsent}'s.)
      */
-    public List<UUID> recoverable(int graceSeconds, int staleSeconds, int max) {
-        Instant now = Dialect.now();
+    public List<UUID> recoverable(int staleSeconds, int max) {
         String claimable = where(JobMove.CLAIM);
         String stale = clockPlus();
         return db.read(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE"
-                + " (" + claimable + " AND handed_off_at IS NULL AND updated_at < ?)"
-                + " OR (" + claimable + " AND handed_off_at < " + stale
+                + " (" + claimable + " AND handed_off_at < " + stale
                 + " AND (next_attempt_at IS NULL OR next_attempt_at < " + stale + "))"
                 + " OR (" + where(JobMove.TAKE_OVER) + ") ORDER BY created_at LIMIT ?",
-                rs -> db.dialect().uuid(rs, "id"), now.minusSeconds(graceSeconds), -staleSeconds * 1000L,
-                -staleSeconds * 1000L, max));
+                rs -> db.dialect().uuid(rs, "id"), -staleSeconds * 1000L, -staleSeconds * 1000L, max));
     }
 
     /** These jobs, deleted or not, in the order of {@code ids} (unknown ids are left out). */

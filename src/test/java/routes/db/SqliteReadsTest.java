@@ -18,6 +18,7 @@ import routes.job.IdempotencyKeys;
 import routes.job.IngestJob;
 import routes.job.JobEvents;
 import routes.job.JobFilter;
+import routes.job.JobRelay;
 import routes.job.JobStage;
 import routes.job.JobStatus;
 import routes.job.JobStore;
@@ -76,7 +77,7 @@ class SqliteReadsTest {
                 assertThat(new DocumentStore(db).listForJob(jobId).get("items")).isEmpty();
                 assertThat(new IdempotencyKeys(db).replay(project.id(), IdempotencyKeys.of("k-1", "f"))).isEmpty();
                 assertThat(events.snapshot(project.id(), null, jobs, 10)).isPresent();
-                assertThat(jobs.recoverable(0, 0, 10)).contains(jobId);
+                assertThat(jobs.unsent(0, 10)).extracting(JobRelay.Handoff::jobId).contains(jobId);
             } finally {
                 release.countDown();
                 writer.get(30, TimeUnit.SECONDS);

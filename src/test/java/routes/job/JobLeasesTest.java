@@ -57,7 +57,8 @@ class JobLeasesTest {
         assertThat(job.errorMessage()).startsWith("Abandoned by its worker: 3 attempts");
         assertThat(job.message()).startsWith("Failed at stage fetch: Abandoned by its worker");
         assertThat(job.completedAt()).isNotNull();
-        assertThat(jobs.recoverable(0, 0, 10)).doesNotContain(jobId);
+        assertThat(jobs.recoverable(0, 10)).doesNotContain(jobId);
+        assertThat(jobs.unsent(0, 10)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -99,15 +100,15 @@ class JobLeasesTest {
         JobStore jobs = store(db);
         UUID jobId = queuedJob(db, jobs);
         jobs.handedOff(jobId.toString(), "task-1");
-        assertThat(jobs.recoverable(60, 60, 100)).as("a fresh hand-off is live").doesNotContain(jobId);
+        assertThat(jobs.recoverable(60, 100)).as("a fresh hand-off is live").doesNotContain(jobId);
 
         Instant longAgo = Dialect.now().minusSeconds(600);
         db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET handed_off_at = ?, next_attempt_at = ? WHERE id = ?",
                 longAgo, longAgo, jobId));
-        assertThat(jobs.recoverable(60, 60, 100)).as("the message is overdue").contains(jobId);
+        assertThat(jobs.recoverable(60, 100)).as("the message is overdue").contains(jobId);
 
         jobs.handedOff(jobId.toString(), "task-2");
-        assertThat(jobs.recoverable(60, 60, 100)).as("re-sent just now: not again on the next sweep")
+        assertThat(jobs.recoverable(60, 100)).as("re-sent just now: not again on the next sweep")
                 .doesNotContain(jobId);
     }
 

@@ -1,0 +1,107 @@
+package routes.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import routes.messaging.QueueBatch;
+
+/**
+ * The hand-off of committed jobs to the job queue, off the request path: a creating request commits its job (with the
+ * task id the job's message will carry) and tells the relay, which sends what has accumulated in one batch (route
+ * {@code job-relay}) and records the hand-off. While a batch is on its way the next one accumulates, so under load
+ * a batch costs one broker commit and one database commit for many jobs.
+ *
+ * <p>Nothing here is durable, and nothing needs to be: a job the relay never sent (the process died, the broker was
+ * unreachable, the backlog was full) is committed without a hand-off, and the recovery route finds it in the
+ * database and sends it the same way, with the same task id, which the broker's duplicate detection knows.
+ */
+public final class JobRelay {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobRelay.class);
+
+    /** A committed job's message: its job id, and its task id as the broker's duplicate-detection id. */
+    public record Handoff(UUID jobId, String taskId) implements QueueBatch.Message {
+        @Override
+        public String text() {
+            return jobId.toString();
+        }
+
+        @Override
+        public String duplicateId() {
+            return taskId;
+        }
+    }
+
+    private final ConcurrentLinkedQueue<Handoff> committed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final int batch;
+    private final int maxBacklog;
+    private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+
+    /**
+     * @param batch at most this many messages per broker transaction
+     * @param maxBacklog jobs waiting beyond this many are left to recovery, so a broker outage cannot fill the heap
+     */
+    public JobRelay(int batch, int maxBacklog) {
+        this.batch = batch;
+        this.maxBacklog = maxBacklog;
+    }
+
+    /** A new job committed by this instance: to be sent with the next batch. */
+    public void committed(IngestJob job) {
+        if (backlog.incrementAndGet() > maxBacklog) {
+            backlog.decrementAndGet();
+            LOG.debug("Relay backlog full: job {} is left to recovery", job.id());
+            return;
+        }
+        committed.add(new Handoff(job.id(), job.taskId()));
+    }
+
+    public void committedAll(List<IngestJob> jobs) {
+        jobs.forEach(this::committed);
+    }
+
+    public boolean hasPending() {
+        return backlog.get() > 0;
+    }
+
+    /** The next batch, oldest first (empty when none waits). */
+    public List<Handoff> next() {
+        List<Handoff> next = new ArrayList<>(Math.min(batch, Math.max(1, backlog.get())));
+        Handoff h;
+        while (next.size() < batch && (h = committed.poll()) != null) {
+            backlog.decrementAndGet();
+            next.add(h);
+        }
+        return next;
+    }
+
+    /**
+     * A batch could not be sent: its jobs stay committed without a hand-off, for recovery. Logged once a minute at
+     * most, not once per batch while the broker is away.
+     */
+    public synchronized void failed(@Body List<Handoff> batch,
+            @ExchangeProperty("CamelExceptionCaught") Exception error) {
+        long now = System.nanoTime();
+        if (now - lastFailureLog > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
+            lastFailureLog = now;
+            LOG.warn("Hand-off of {} job(s) failed; recovery sends them once the job queue is reachable: {}",
+                    batch.size(), error.getMessage());
+        }
+    }
+
+    /** The task id of a new job's message, assigned when its row is inserted. */
+    public static String brokerTaskId(UUID jobId) {
+        return "ID:" + UUID.randomUUID();
+    }
+
+    /** Eager mode's task id: the in-process queue has no message ids. */
+    public static String inlineTaskId(UUID jobId) {
+        return "inline-" + jobId;
+    }
+}
