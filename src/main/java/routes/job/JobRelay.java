@@ -6,8 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 import routes.messaging.QueueBatch;
 
 /**
@@ -85,8 +83,7 @@ public final class JobRelay {
      * A batch could not be sent: its jobs stay committed without a hand-off, for recovery. Logged once a minute at
      * most, not once per batch while the broker is away.
      */
-    public synchronized void failed(@Body List<Handoff> batch,
-            @ExchangeProperty("CamelExceptionCaught") Exception error) {
+    public synchronized void failed(List<Handoff> batch, Exception error) {
         long now = System.nanoTime();
         if (now - lastFailureLog > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
             lastFailureLog = now;

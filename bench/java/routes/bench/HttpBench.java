@@ -1,0 +1,218 @@
+package routes.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import routes.support.ProcessApp;
+import routes.support.TestApp;
+import routes.support.TestDatabase;
+
+/**
+ * The HTTP path against its ceilings, all measured in one run with wrk ({@code -t2 -c16}, {@code bench.seconds} each,
+ * after a warm-up): a JDK hello server in its own JVM; pgbench single-row inserts from 16 clients; and the runnable
+ * jar on PostgreSQL (api role, embedded broker: intake is measured without processing) for a one-row
+ * {@code GET /api/projects/{id}}, {@code POST .../ingest/jobs} into one project, and the same POST spread over 16
+ * projects (every job change takes its project's row for the event seq until commit: one project serialises its
+ * writers, 16 do not). wrk is installed with apt-get when missing.
+ *
+ * <p>{@code -Dbench.jfr=true} records the service with JFR during the run (target/http-bench.jfr).
+ */
+public final class HttpBench {
+
+    private HttpBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        String wrk = ensureWrk();
+        Path dir = Files.createTempDirectory("cortex-http-bench");
+        Files.createDirectories(dir.resolve("api/sources"));
+        Path source = Files.writeString(dir.resolve("api/sources/a.txt"), "hello");
+        System.out.printf("wrk -t2 -c16, %d s each, %d cores, Java %s%n%n", seconds,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+        int helloPort = TestApp.freePort();
+        Process hello = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", ProcessApp.classpath(), "routes.bench.HelloServer", String.valueOf(helloPort))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("hello.log").toFile()).start();
+        Wrk helloRun;
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> new java.net.Socket("127.0.0.1", helloPort).isConnected());
+            String url = "http://127.0.0.1:" + helloPort + "/";
+            wrk(wrk, dir, url, null, 3);
+            helloRun = wrk(wrk, dir, url, null, seconds);
+        } finally {
+            hello.destroy();
+            hello.waitFor();
+        }
+        print("JDK hello server", helloRun, "req/s");
+
+        String db = TestDatabase.freshPostgres();
+        double pgbench = pgbench(db, dir, seconds);
+        System.out.printf("%-34s %9.0f tx/s%n", "pgbench single-row INSERT, 16 cl.", pgbench);
+
+        Map<String, String> env = ProcessApp.env(dir.resolve("api"), db, "api");
+        if (Boolean.getBoolean("bench.jfr")) {
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + Path.of("target/http-bench.jfr")
+                    .toAbsolutePath() + ",settings=profile");
+        }
+        try (ProcessApp app = ProcessApp.startJar(dir, "api", env, "-Xmx1g")) {
+            String base = "http://127.0.0.1:" + app.httpPort();
+            List<String> projects = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                projects.add(app.postJson("/api/projects", "{\"name\":\"http-" + i + "\"}").json().get("id").asText());
+            }
+            String body = "{\"source_path\":\"" + source + "\"}";
+            Path one = lua(dir, "one.lua", List.of(projects.get(0)), body);
+            Path spread = lua(dir, "spread.lua", projects, body);
+
+            wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, 3);
+            Wrk get = wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, seconds);
+            print("GET /api/projects/{id}", get, "req/s");
+            wrk(wrk, dir, base, one, 3);
+            Wrk post = wrk(wrk, dir, base, one, seconds);
+            print("POST /ingest/jobs, 1 project", post, "jobs/s");
+            Wrk post16 = wrk(wrk, dir, base, spread, seconds);
+            print("POST /ingest/jobs, 16 projects", post16, "jobs/s");
+
+            System.out.printf("%nratios: GET / hello %.3f (goal >= 0.2) | intake / GET %.2f (goal >= 0.5) | "
+                    + "intake / pgbench %.2f (goal >= 0.25) | 1 project / 16 projects %.2f%n",
+                    get.perSecond / helloRun.perSecond, post.perSecond / get.perSecond, post.perSecond / pgbench,
+                    post.perSecond / post16.perSecond);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> unsent(db) == 0);
+            System.out.printf("every created job handed to the queue: %d jobs, 0 unsent%n", jobs(db));
+        }
+    }
+
+    record Wrk(double perSecond, double p50, double p99, long requests, long errors) {
+    }
+
+    private static void print(String what, Wrk r, String unit) {
+        System.out.printf("%-34s %9.0f %-6s p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d not 2xx)%n", what,
+                r.perSecond, unit, r.p50, r.p99, r.requests, r.errors);
+        if (r.errors > 0) {
+            throw new IllegalStateException(what + ": " + r.errors + " answers were not 2xx");
+        }
+    }
+
+    /** wrk in the PATH, or installed with apt-get (Debian); without either the benchmark stops and says so. */
+    private static String ensureWrk() throws Exception {
+        if (run(List.of("sh", "-c", "command -v wrk")) == 0) {
+            return "wrk";
+        }
+        System.out.println("wrk is missing: installing it with apt-get");
+        if (run(List.of("sh", "-c", "apt-get update -qq && apt-get install -y -qq wrk")) != 0) {
+            throw new IllegalStateException("wrk is not installed and apt-get could not install it: install wrk");
+        }
+        return "wrk";
+    }
+
+    private static int run(List<String> command) throws Exception {
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+
+    private static Wrk wrk(String wrk, Path dir, String url, Path script, int seconds) throws Exception {
+        List<String> command = new ArrayList<>(List.of(wrk, "-t2", "-c16", "-d" + seconds + "s", "--latency"));
+        if (script != null) {
+            command.addAll(List.of("-s", script.toString()));
+        }
+        command.add(url);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + out);
+        }
+        return new Wrk(number(out, "Requests/sec:\\s+([0-9.]+)"), millis(out, "50%"), millis(out, "99%"),
+                (long) number(out, "([0-9]+) requests in"), (long) numberOr(out, "Non-2xx or 3xx responses:\\s+([0-9]+)", 0)
+                        + (long) numberOr(out, "Socket errors:.*?timeout ([0-9]+)", 0));
+    }
+
+    private static double millis(String out, String percentile) {
+        Matcher m = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + percentile + " in wrk's output: " + out);
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
+    }
+
+    private static double number(String out, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + regex + " in wrk's output: " + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double numberOr(String out, String regex, double otherwise) {
+        Matcher m = Pattern.compile(regex).matcher(out);
+        return m.find() ? Double.parseDouble(m.group(1)) : otherwise;
+    }
+
+    /** A wrk script: POST {@code body} to the job collection of the projects, in turn. */
+    private static Path lua(Path dir, String name, List<String> projects, String body) throws Exception {
+        StringBuilder paths = new StringBuilder();
+        for (String p : projects) {
+            paths.append("\"/api/projects/").append(p).append("/ingest/jobs\",");
+        }
+        return Files.writeString(dir.resolve(name), "local paths = {" + paths + "}\n"
+                + "local n = 0\n"
+                + "wrk.method = \"POST\"\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                + "wrk.body = '" + body + "'\n"
+                + "request = function()\n"
+                + "  n = n + 1\n"
+                + "  return wrk.format(nil, paths[(n % #paths) + 1])\n"
+                + "end\n");
+    }
+
+    /** pgbench: 16 clients, each transaction one single-row INSERT of a job-sized row. */
+    private static double pgbench(String jdbc, Path dir, int seconds) throws Exception {
+        Matcher url = Pattern.compile("jdbc:postgresql://([^:/]+):?([0-9]*)/([^?]+)").matcher(jdbc);
+        if (!url.find()) {
+            throw new IllegalStateException("not a PostgreSQL URL: " + jdbc);
+        }
+        try (var c = java.sql.DriverManager.getConnection(jdbc); var s = c.createStatement()) {
+            s.execute("CREATE TABLE bench_rows (id uuid PRIMARY KEY, project_id uuid NOT NULL, source_path text,"
+                    + " status text NOT NULL, created_at timestamptz NOT NULL)");
+        }
+        Path script = Files.writeString(dir.resolve("insert.sql"), "INSERT INTO bench_rows VALUES (gen_random_uuid(),"
+                + " '00000000-0000-0000-0000-000000000001', '/tmp/a.txt', 'queued', now());\n");
+        List<String> command = List.of("pgbench", "-n", "-c", "16", "-j", "2", "-T", String.valueOf(seconds), "-f",
+                script.toString(), "-h", url.group(1), "-p", url.group(2).isEmpty() ? "5432" : url.group(2), "-U",
+                "postgres", url.group(3));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("pgbench failed: " + out);
+        }
+        return number(out, "tps = ([0-9.]+)");
+    }
+
+    private static long unsent(String db) throws Exception {
+        return count(db, "SELECT COUNT(*) FROM ingest_jobs WHERE handed_off_at IS NULL");
+    }
+
+    private static long jobs(String db) throws Exception {
+        return count(db, "SELECT COUNT(*) FROM ingest_jobs");
+    }
+
+    private static long count(String db, String sql) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(db); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
