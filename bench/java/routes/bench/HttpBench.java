@@ -40,7 +40,7 @@ public final class HttpBench {
 
         int helloPort = TestApp.freePort();
         Process hello = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", ProcessApp.classpath(), "routes.bench.HelloServer", String.valueOf(helloPort))
+                "-Xmx256m", "-Dsun.net.httpserver.nodelay=true", "-cp", ProcessApp.classpath(), "routes.bench.HelloServer", String.valueOf(helloPort))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("hello.log").toFile()).start();
         Wrk helloRun;
         try {
@@ -55,8 +55,8 @@ public final class HttpBench {
         }
         print("JDK hello server", helloRun, "req/s");
 
+        double pgbench = pgbench(TestDatabase.freshPostgres(), dir, seconds);
         String db = TestDatabase.freshPostgres();
-        double pgbench = pgbench(db, dir, seconds);
         System.out.printf("%-34s %9.0f tx/s%n", "pgbench single-row INSERT, 16 cl.", pgbench);
 
         Map<String, String> env = ProcessApp.env(dir.resolve("api"), db, "api");

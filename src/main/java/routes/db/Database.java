@@ -155,6 +155,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** One statement run for every row of parameters, sent to the database as one batch. */
+    public void updateBatch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    dialect.bind(ps, i + 1, row[i]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     public <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
             List<T> rows = new ArrayList<>();

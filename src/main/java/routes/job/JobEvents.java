@@ -16,9 +16,12 @@ import routes.db.Dialect;
 
 /**
  * The outbox of job changes (table {@code job_events}). Every change of a job appends an event in the transaction
- * of the change, so an event exists exactly when its change committed. {@code seq} comes from the project's row
- * ({@code UPDATE ... RETURNING}), which also holds the row lock until commit: within a project, events commit in
- * seq order, and a reader that has seen seq n will never later find a committed event below it.
+ * of the change, so an event exists exactly when its change committed. The writer takes no {@code seq}: the relay
+ * numbers committed events ({@link #sequence}), in the order they were inserted, per project from the project's
+ * {@code event_seq}, in one transaction under its lease. So writers of one project do not queue behind each other's
+ * commits, seq has no gap, and a reader that has seen seq n will never later find an event below it. A job's events
+ * are numbered in the order of its changes: each change waits for the previous one's row lock, so its event is
+ * inserted after the previous event committed.
  */
 public final class JobEvents {
 
@@ -46,14 +49,53 @@ public final class JobEvents {
         this.json = json;
     }
 
-    /** Appends the event of a change the caller's transaction just made to {@code job}. */
+    /**
+     * The stored payload of an event not yet numbered starts with this; reading it back puts the event's seq in its
+     * place ({@link Event}'s first property), so the payload is written once and never rewritten.
+     */
+    private static final String UNNUMBERED = "{\"seq\":0,";
+
+    /** Appends the event of a change the caller's transaction just made to {@code job}; the relay numbers it. */
     public void append(Connection c, IngestJob job, String type) throws SQLException {
-        long seq = db.queryOne(c, "UPDATE projects SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
-                rs -> rs.getLong(1), job.projectId()).orElseThrow();
         Instant now = Dialect.now();
-        db.update(c, "INSERT INTO job_events (project_id, seq, job_id, type, status, payload, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", job.projectId(), seq, job.id(), type, job.status().toString(),
-                payload(new Event(seq, type, job, now)), now);
+        db.update(c, "INSERT INTO job_events (project_id, job_id, type, status, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", job.projectId(), job.id(), type, job.status().toString(),
+                payload(new Event(0, type, job, now)), now);
+    }
+
+    /**
+     * Numbers up to {@code limit} committed events that have no seq yet, oldest first, while {@code owner} holds the
+     * relay lease (its row is locked for the transaction, so a relay taking over waits, and then finds them
+     * numbered). Returns how many it numbered; 0 when the lease is another instance's.
+     */
+    public int sequence(String owner, int limit) {
+        // a read first: an idle relay ticking every 100 ms must not write (and sync) a transaction each time
+        if (db.read(c -> db.queryOne(c, "SELECT 1 FROM job_events WHERE seq IS NULL LIMIT 1", rs -> 1)).isEmpty()) {
+            return 0;
+        }
+        return db.inTransaction(c -> {
+            if (db.update(c, "UPDATE event_relay SET owner = owner WHERE name = 'audit' AND owner = ?", owner) != 1) {
+                return 0;
+            }
+            List<Object[]> events = db.query(c, "SELECT id, project_id FROM job_events WHERE seq IS NULL ORDER BY id"
+                    + " LIMIT ?", rs -> new Object[] {rs.getLong("id"), db.dialect().uuid(rs, "project_id")}, limit);
+            java.util.Map<UUID, Integer> perProject = new java.util.LinkedHashMap<>();
+            for (Object[] e : events) {
+                perProject.merge((UUID) e[1], 1, Integer::sum);
+            }
+            java.util.Map<UUID, Long> next = new java.util.HashMap<>();
+            for (var p : perProject.entrySet()) {
+                long last = db.queryOne(c, "UPDATE projects SET event_seq = event_seq + ? WHERE id = ? RETURNING event_seq",
+                        rs -> rs.getLong(1), p.getValue(), p.getKey()).orElseThrow();
+                next.put(p.getKey(), last - p.getValue() + 1);
+            }
+            List<Object[]> numbers = new java.util.ArrayList<>(events.size());
+            for (Object[] e : events) {
+                numbers.add(new Object[] {next.merge((UUID) e[1], 1L, Long::sum) - 1, e[0]});
+            }
+            db.updateBatch(c, "UPDATE job_events SET seq = ? WHERE id = ?", numbers);
+            return events.size();
+        });
     }
 
     public String payload(Event event) {
@@ -67,7 +109,7 @@ public final class JobEvents {
     /** Events not yet on the audit topic, oldest first within each project. */
     public List<Stored> unpublished(int limit) {
         return db.read(c -> db.query(c, "SELECT project_id, seq, job_id, type, status, payload FROM job_events"
-                + " WHERE published_at IS NULL ORDER BY project_id, seq LIMIT ?", this::stored, limit));
+                + " WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY project_id, seq LIMIT ?", this::stored, limit));
     }
 
     /**
@@ -172,7 +214,12 @@ public final class JobEvents {
     }
 
     private Stored stored(java.sql.ResultSet rs) throws SQLException {
-        return new Stored(db.dialect().uuid(rs, "project_id"), rs.getLong("seq"), db.dialect().uuid(rs, "job_id"),
-                rs.getString("type"), rs.getString("status"), rs.getString("payload"));
+        long seq = rs.getLong("seq");
+        String payload = rs.getString("payload");
+        if (payload.startsWith(UNNUMBERED)) {
+            payload = "{\"seq\":" + seq + "," + payload.substring(UNNUMBERED.length());
+        }
+        return new Stored(db.dialect().uuid(rs, "project_id"), seq, db.dialect().uuid(rs, "job_id"),
+                rs.getString("type"), rs.getString("status"), payload);
     }
 }

@@ -42,6 +42,7 @@ public final class EventRelay {
             }
             renewAt = now + lease.toNanos() / 3;
         }
+        events.sequence(owner, batch);
         return events.unpublished(batch);
     }
 
