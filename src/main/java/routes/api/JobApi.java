@@ -118,8 +118,7 @@ public final class JobApi {
             @Header("Content-Type") String contentType, @Body String body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
-        return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("jobs\n" + request).getBytes(UTF_8))),
-                key -> intake.create(newJob(project, request), key));
+        return once(project.id(), key(idempotencyKey, "jobs", request), k -> intake.create(newJob(project, request), k));
     }
 
     /** An IngestRequest as the job it asks for; 400 (InvalidRequest) for whatever in it cannot be accepted. */
@@ -163,7 +162,7 @@ public final class JobApi {
         if (items.isEmpty() || items.size() > maxBatch) {
             throw new InvalidRequest("Field 'jobs' must hold 1 to " + maxBatch + " job requests; it has " + items.size());
         }
-        IdempotencyKeys.Key key = IdempotencyKeys.of(idempotencyKey, Sha256.of(("batch\n" + request).getBytes(UTF_8)));
+        IdempotencyKeys.Key key = key(idempotencyKey, "batch", request);
         if (key != null) {
             if (keys.replay(project.id(), key).isPresent()) {
                 return new CreatedBatch(jobs.findAll(batchIds(project.id(), key, items.size())), false);
@@ -309,8 +308,7 @@ public final class JobApi {
             @Header("Content-Type") String contentType, @Body String body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
-        return once(project.id(), IdempotencyKeys.of(idempotencyKey, Sha256.of(("ingest\n" + request).getBytes(UTF_8))),
-                key -> ingest(project, request, key));
+        return once(project.id(), key(idempotencyKey, "ingest", request), key -> ingest(project, request, key));
     }
 
     public IngestAccepted ingestReply(@ExchangeProperty(CREATED) CreatedJob created) {
@@ -351,6 +349,15 @@ public final class JobApi {
      * key with another request is 409. Of two racing requests with one key, the loser's transaction fails on the
      * key and it answers as a replay.
      */
+    /**
+     * The Idempotency-Key of a JSON request, with its fingerprint (the operation and the request, hashed); null without
+     * a key, and then nothing is hashed.
+     */
+    private static IdempotencyKeys.Key key(String header, String operation, JsonNode request) {
+        return header == null ? null
+                : IdempotencyKeys.of(header, Sha256.of((operation + "\n" + request).getBytes(UTF_8)));
+    }
+
     private CreatedJob once(UUID projectId, IdempotencyKeys.Key key, java.util.function.Function<IdempotencyKeys.Key, IngestJob> create) {
         if (key == null) {
             return new CreatedJob(create.apply(null), true);

@@ -60,6 +60,13 @@ public final class JobRelay {
         committed.add(new Handoff(job.id(), job.taskId()));
     }
 
+    /** The outcome of a creating request: a new job goes with the next batch, an idempotent replay does not. */
+    public void created(CreatedJob created) {
+        if (created.fresh()) {
+            committed(created.job());
+        }
+    }
+
     public void committedAll(List<IngestJob> jobs) {
         jobs.forEach(this::committed);
     }

@@ -19,6 +19,15 @@ public final class ProjectStore {
 
     private final Database db;
 
+    /**
+     * Projects and their default sources as read: neither changes once committed (there is no update or delete), so
+     * every request after the first finds them here instead of in the database, on any instance. Unknown ids are
+     * never remembered. Bounded: past {@link #REMEMBERED} entries it starts again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Project> known = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<UUID, UUID> defaultSources = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int REMEMBERED = 10_000;
+
     public ProjectStore(Database db) {
         this.db = db;
     }
@@ -42,7 +51,20 @@ public final class ProjectStore {
     }
 
     public Optional<Project> find(UUID id) {
-        return db.read(c -> find(c, id));
+        Project remembered = known.get(id);
+        if (remembered != null) {
+            return Optional.of(remembered);
+        }
+        Optional<Project> found = db.read(c -> find(c, id));
+        found.ifPresent(p -> remember(known, id, p));
+        return found;
+    }
+
+    private static <V> void remember(java.util.concurrent.ConcurrentHashMap<UUID, V> map, UUID id, V value) {
+        if (map.size() >= REMEMBERED) {
+            map.clear();
+        }
+        map.put(id, value);
     }
 
     public Optional<Project> find(Connection c, UUID id) throws SQLException {
@@ -56,9 +78,15 @@ public final class ProjectStore {
     }
 
     public UUID defaultSource(Connection c, UUID projectId) throws SQLException {
-        return db.queryOne(c, "SELECT id FROM ingest_sources WHERE project_id = ? AND kind = 'default'",
+        UUID remembered = defaultSources.get(projectId);
+        if (remembered != null) {
+            return remembered;
+        }
+        UUID source = db.queryOne(c, "SELECT id FROM ingest_sources WHERE project_id = ? AND kind = 'default'",
                 rs -> db.dialect().uuid(rs, "id"), projectId)
                 .orElseThrow(() -> new IllegalStateException("project " + projectId + " has no default source"));
+        remember(defaultSources, projectId, source);
+        return source;
     }
 
     public boolean sourceExists(Connection c, UUID projectId, UUID sourceId) throws SQLException {
