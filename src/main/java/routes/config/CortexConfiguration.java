@@ -38,7 +38,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import routes.messaging.BrokerConnection;
 import routes.metrics.ServiceMetrics;
 import routes.messaging.EmbeddedBroker;
-import routes.messaging.QueueBatch;
+import routes.messaging.DurableBatch;
 import routes.processing.ChunkSplitter;
 import routes.processing.ParserProcesses;
 import routes.processing.ChunkStage;
@@ -306,8 +306,10 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(connection));
         context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
-        context.getRegistry().bind("jobQueueBatch", new QueueBatch(connection.connectionFactory(),
+        context.getRegistry().bind("jobQueueBatch", DurableBatch.toQueue(connection.connectionFactory(),
                 settings.string("cortex.jobs.queue")));
+        context.getRegistry().bind("auditTopicBatch", DurableBatch.toTopic(connection.connectionFactory(),
+                settings.string("cortex.events.audit-topic")));
     }
 
     /** API keys: off by default; on, the admin key must be long enough to be a secret. */

@@ -37,8 +37,29 @@ public final class JobEvents {
             @JsonProperty("job") IngestJob job, @JsonProperty("timestamp") Instant timestamp) {
     }
 
-    /** A stored event: its keys for routing and filtering, and its JSON exactly as it is sent. */
-    public record Stored(UUID projectId, long seq, UUID jobId, String type, String status, String payload) {
+    /**
+     * A stored event: its keys for routing and filtering, and its JSON exactly as it is sent. On the audit topic it
+     * carries them as JMS properties (project_id, job_id, seq, type, status: strings or numbers, JMS properties carry
+     * no other types) and {@code project:seq} as its duplicate-detection id, so that an event sent twice (a relay that
+     * died before marking its batch) is delivered once.
+     */
+    public record Stored(UUID projectId, long seq, UUID jobId, String type, String status, String payload)
+            implements routes.messaging.DurableBatch.Message {
+        @Override
+        public String text() {
+            return payload;
+        }
+
+        @Override
+        public String duplicateId() {
+            return projectId + ":" + seq;
+        }
+
+        @Override
+        public java.util.Map<String, Object> properties() {
+            return java.util.Map.of("project_id", projectId.toString(), "job_id", jobId.toString(), "seq", seq,
+                    "type", type, "status", status);
+        }
     }
 
     private final Database db;

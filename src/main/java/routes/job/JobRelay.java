@@ -6,7 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import routes.messaging.QueueBatch;
+import routes.messaging.DurableBatch;
 
 /**
  * The hand-off of committed jobs to the job queue, off the request path: a creating request commits its job (with the
@@ -23,7 +23,7 @@ public final class JobRelay {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobRelay.class);
 
     /** A committed job's message: its job id, and its task id as the broker's duplicate-detection id. */
-    public record Handoff(UUID jobId, String taskId) implements QueueBatch.Message {
+    public record Handoff(UUID jobId, String taskId) implements DurableBatch.Message {
         @Override
         public String text() {
             return jobId.toString();

@@ -22,7 +22,7 @@ import routes.api.Json;
 import routes.db.Database;
 import routes.db.Dialect;
 import routes.messaging.EmbeddedBroker;
-import routes.messaging.QueueBatch;
+import routes.messaging.DurableBatch;
 import routes.project.ProjectStore;
 import routes.support.BothDatabases;
 import routes.support.TestApp;
@@ -79,7 +79,7 @@ class JobRelayTest {
     @Test
     void aBatchSentAgainUnderItsTaskIdsIsOnTheBrokerOnce(@TempDir Path tmp) {
         try (TestApp app = TestApp.start(TestDatabase.sqlite(tmp), tmp.resolve("data"), Map.of("cortex.role", "api"))) {
-            QueueBatch queue = app.bean("jobQueueBatch", QueueBatch.class);
+            DurableBatch queue = app.bean("jobQueueBatch", DurableBatch.class);
             EmbeddedBroker broker = app.bean("embeddedBroker", EmbeddedBroker.class);
             String name = app.context().resolvePropertyPlaceholders("{{cortex.jobs.queue}}");
             long before = broker.messageCount(name);
@@ -130,7 +130,7 @@ class JobRelayTest {
         }
     }
 
-    private static void send(QueueBatch queue, List<JobRelay.Handoff> batch) {
+    private static void send(DurableBatch queue, List<JobRelay.Handoff> batch) {
         try {
             queue.send(batch);
         } catch (jakarta.jms.JMSException e) {

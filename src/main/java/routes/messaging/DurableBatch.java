@@ -11,29 +11,44 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
 /**
- * Sends a batch of persistent messages to one queue in one JMS transaction: the broker syncs its journal once for
- * the batch (at the commit) instead of once per message, and the batch is on the queue entirely or not at all.
+ * Sends a batch of persistent messages to one queue or topic in one JMS transaction: the broker syncs its journal
+ * once for the batch (at the commit) instead of once per message, and the batch is sent entirely or not at all.
  * Each message carries Artemis's duplicate-detection id, so that a batch sent again (its sender died before it
  * could record the send) is dropped by the broker.
  */
-public final class QueueBatch {
+public final class DurableBatch {
 
-    /** A message of a batch: its text, and the id the broker's duplicate detection knows it by. */
+    /** A message of a batch: its text, the id the broker's duplicate detection knows it by, its JMS properties. */
     public interface Message {
         String text();
 
         String duplicateId();
+
+        /** Properties subscribers select on: strings and numbers (JMS properties carry no other types). */
+        default java.util.Map<String, Object> properties() {
+            return java.util.Map.of();
+        }
     }
 
     private static final String DUPLICATE_ID =
             org.apache.activemq.artemis.api.core.Message.HDR_DUPLICATE_DETECTION_ID.toString();
 
     private final ConnectionFactory factory;
-    private final String queue;
+    private final String destination;
+    private final boolean topic;
 
-    public QueueBatch(ConnectionFactory factory, String queue) {
+    private DurableBatch(ConnectionFactory factory, String destination, boolean topic) {
         this.factory = factory;
-        this.queue = queue;
+        this.destination = destination;
+        this.topic = topic;
+    }
+
+    public static DurableBatch toQueue(ConnectionFactory factory, String queue) {
+        return new DurableBatch(factory, queue, false);
+    }
+
+    public static DurableBatch toTopic(ConnectionFactory factory, String topic) {
+        return new DurableBatch(factory, topic, true);
     }
 
     public void send(List<? extends Message> batch) throws JMSException {
@@ -77,7 +92,8 @@ public final class QueueBatch {
     }
 
     private MessageProducer producer(Session session) throws JMSException {
-        MessageProducer producer = session.createProducer(session.createQueue(queue));
+        MessageProducer producer = session.createProducer(topic ? session.createTopic(destination)
+                : session.createQueue(destination));
         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         return producer;
     }
@@ -85,6 +101,9 @@ public final class QueueBatch {
     private static TextMessage message(Session session, Message m) throws JMSException {
         TextMessage message = session.createTextMessage(m.text());
         message.setStringProperty(DUPLICATE_ID, m.duplicateId());
+        for (var p : m.properties().entrySet()) {
+            message.setObjectProperty(p.getKey(), p.getValue());
+        }
         return message;
     }
 
