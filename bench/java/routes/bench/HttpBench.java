@@ -74,10 +74,10 @@ public final class HttpBench {
             Path one = lua(dir, "one.lua", List.of(projects.get(0)), body);
             Path spread = lua(dir, "spread.lua", projects, body);
 
-            wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, 3);
+            wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, 10);
             Wrk get = wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, seconds);
             print("GET /api/projects/{id}", get, "req/s");
-            wrk(wrk, dir, base, one, 3);
+            wrk(wrk, dir, base, one, 10);
             Wrk post = wrk(wrk, dir, base, one, seconds);
             print("POST /ingest/jobs, 1 project", post, "jobs/s");
             Wrk post16 = wrk(wrk, dir, base, spread, seconds);
