@@ -78,8 +78,15 @@ public final class HttpBench {
             Wrk get = wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, seconds);
             print("GET /api/projects/{id}", get, "req/s");
             wrk(wrk, dir, base, one, 10);
+            // a WebSocket client on the project's stream: how long after its commit each created job's event arrives
+            StreamLatency latency = StreamLatency.connect(base, projects.get(0));
             Wrk post = wrk(wrk, dir, base, one, seconds);
             print("POST /ingest/jobs, 1 project", post, "jobs/s");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(1))
+                    .until(() -> unrelayedEvents(db) == 0);
+            latency.close();
+            System.out.printf("%-34s p50 %6.1f ms  p99 %6.1f ms  (%d events during the 1-project POST run)%n",
+                    "commit -> WebSocket client", latency.percentile(50), latency.percentile(99), latency.count());
             Wrk post16 = wrk(wrk, dir, base, spread, seconds);
             print("POST /ingest/jobs, 16 projects", post16, "jobs/s");
 
@@ -90,6 +97,58 @@ public final class HttpBench {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> unsent(db) == 0);
             System.out.printf("every created job handed to the queue: %d jobs, 0 unsent%n", jobs(db));
         }
+    }
+
+    /** Receipt time minus the event's timestamp (taken in the writing transaction, just before its commit). */
+    static final class StreamLatency implements java.net.http.WebSocket.Listener {
+        private final List<Double> millis = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final StringBuilder partial = new StringBuilder();
+        private java.net.http.WebSocket socket;
+
+        static StreamLatency connect(String base, String project) {
+            StreamLatency l = new StreamLatency();
+            l.socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create(base.replaceFirst("^http", "ws") + "/api/stream/projects/" + project
+                            + "/ingest"), l).join();
+            return l;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            long now = System.currentTimeMillis();
+            partial.append(data);
+            if (last) {
+                try {
+                    var node = routes.api.Json.mapper().readTree(partial.toString());
+                    if ("ingest.job.created".equals(node.path("type").asText())) {
+                        millis.add((double) (now - java.time.Instant.parse(node.get("timestamp").asText()).toEpochMilli()));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        double percentile(int p) {
+            List<Double> sorted = new ArrayList<>(millis);
+            java.util.Collections.sort(sorted);
+            return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+        }
+
+        int count() {
+            return millis.size();
+        }
+
+        void close() {
+            socket.abort();
+        }
+    }
+
+    private static long unrelayedEvents(String db) throws Exception {
+        return count(db, "SELECT COUNT(*) FROM job_events WHERE published_at IS NULL");
     }
 
     record Wrk(double perSecond, double p50, double p99, long requests, long errors) {

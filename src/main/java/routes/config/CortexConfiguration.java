@@ -359,6 +359,9 @@ public class CortexConfiguration implements CamelConfiguration {
                     () -> broker.messageCount(dlq));
         }
         metrics.gauge("cortex.stream.clients", "WebSocket and SSE clients connected to this instance", hub::clients);
+        JobRelay relay = context.getRegistry().lookupByNameAndType("jobRelay", JobRelay.class);
+        metrics.gauge("cortex.jobs.relay.backlog", "New jobs of this instance waiting for the relay to the job queue",
+                relay::backlog);
         metrics.gauge("cortex.events.relay.lag.seconds", "Age of the oldest event not yet on the audit topic",
                 events::relayLagSeconds);
     }

@@ -75,6 +75,11 @@ public final class JobRelay {
         return backlog.get() > 0;
     }
 
+    /** New jobs waiting for the relay now (a gauge: it stays near 0 unless the broker is slow or away). */
+    public int backlog() {
+        return backlog.get();
+    }
+
     /** The next batch, oldest first (empty when none waits). */
     public List<Handoff> next() {
         List<Handoff> next = new ArrayList<>(Math.min(batch, Math.max(1, backlog.get())));

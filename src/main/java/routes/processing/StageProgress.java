@@ -7,10 +7,9 @@ import routes.job.JobStage;
 import routes.job.JobStore;
 
 /**
- * Records where an attempt is: its stage, progress and message. Every step checks that the attempt still holds the
- * job (a cancel, delete or take-over stops it here, with {@link JobStopped}), but a step within
- * {@code progressInterval} of the attempt's last write is only read: each write is a commit the job waits for, and
- * nobody watches a job at millisecond resolution.
+ * Records where an attempt is: its stage, progress and message, at most once per {@code progressInterval}: each
+ * write is a commit the job waits for, and nobody watches a job at millisecond resolution. Each write checks that the
+ * attempt still holds the job (a cancel, delete or take-over stops it here, with {@link JobStopped}).
  */
 public final class StageProgress {
 
@@ -89,14 +88,16 @@ public final class StageProgress {
             throw new JobHandedBack("the service is shutting down");
         }
         long now = System.nanoTime();
-        boolean held;
-        if (now - run.lastWriteNanos() >= progressInterval.toNanos()) {
-            held = jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, Redaction.redact(message),
-                    run.facts());
-            run.wrote(now);
-        } else {
-            held = jobs.stillRunning(run.job().id(), run.attempt());
+        if (now - run.lastWriteNanos() < progressInterval.toNanos()) {
+            // Within the interval of the attempt's last write neither written nor read: a small job runs its stages
+            // in a few milliseconds and would pay a database round trip per stage for nothing. A cancel or take-over
+            // is noticed at the next write (at most the interval later), and the completing transaction is
+            // conditional on the attempt anyway, so a cancelled job is never completed.
+            return;
         }
+        boolean held = jobs.advance(run.job().id(), run.attempt(), lease, stage, progress, Redaction.redact(message),
+                run.facts());
+        run.wrote(now);
         if (!held) {
             throw new JobStopped("job " + run.job().id() + " is no longer running under this attempt");
         }
