@@ -54,6 +54,13 @@ public final class StreamHub {
                     projectId, jobId, seq);
             return;
         }
+        Set<Subscriber> subscribers = byProject.get(project.get());
+        if (subscribers == null || subscribers.isEmpty()) {
+            // Nobody here to pass it on to: not even read back (one read per event per instance, for nothing). The
+            // project's seq is tracked again from the next subscriber's own position (wentLive).
+            lastSeq.remove(project.get());
+            return;
+        }
         List<JobEvents.Stored> stored = events.after(project.get(), null, seq - 1, 1);
         if (stored.isEmpty() || stored.get(0).seq() != seq || !stored.get(0).jobId().equals(job.get())
                 || !stored.get(0).payload().equals(payload)) {
