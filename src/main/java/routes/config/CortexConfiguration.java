@@ -376,7 +376,7 @@ public class CortexConfiguration implements CamelConfiguration {
         context.getRegistry().bind("streamHub", hub);
         context.getRegistry().bind("eventRelay", new EventRelay(events, java.util.UUID.randomUUID().toString(),
                 Duration.ofSeconds(settings.positiveInt("cortex.events.relay-lease-seconds")),
-                settings.positiveInt("cortex.events.relay-batch"), metrics::relayed));
+                settings.positiveInt("cortex.events.relay-batch"), hub::relayedHere, metrics::relayed));
         if (api) {
             long ping = settings.positiveInt("cortex.stream.ping-ms");
             StreamEndpoints endpoints = new StreamEndpoints(hub, events, jobs, json, new StreamEndpoints.Limits(

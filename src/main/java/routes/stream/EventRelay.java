@@ -17,14 +17,21 @@ public final class EventRelay {
     private final String owner;
     private final Duration lease;
     private final int batch;
+    private final java.util.function.Consumer<List<JobEvents.Stored>> sending;
     private final java.util.function.IntConsumer relayed;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventRelay.class);
 
     private long renewAt;
     private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
 
-    /** @param relayed told how many events each batch put on the topic (the metrics count them) */
-    public EventRelay(JobEvents events, String owner, Duration lease, int batch, java.util.function.IntConsumer relayed) {
+    /**
+     * @param sending told of each batch before it is sent (this instance's hub then knows its events when they come
+     *                back from the topic)
+     * @param relayed told how many events each batch put on the topic (the metrics count them)
+     */
+    public EventRelay(JobEvents events, String owner, Duration lease, int batch,
+            java.util.function.Consumer<List<JobEvents.Stored>> sending, java.util.function.IntConsumer relayed) {
+        this.sending = sending;
         this.relayed = relayed;
         this.events = events;
         this.owner = owner;
@@ -43,7 +50,9 @@ public final class EventRelay {
             renewAt = now + lease.toNanos() / 3;
         }
         events.sequence(owner, batch);
-        return events.unpublished(batch);
+        List<JobEvents.Stored> next = events.unpublished(batch);
+        sending.accept(next);
+        return next;
     }
 
     /** The batch is on the topic: not relayed again. */

@@ -54,11 +54,16 @@ public final class StreamHub {
                     projectId, jobId, seq);
             return;
         }
+        JobEvents.Stored mine = relayedHere.remove(projectId + ":" + seq);
         Set<Subscriber> subscribers = byProject.get(project.get());
         if (subscribers == null || subscribers.isEmpty()) {
             // Nobody here to pass it on to: not even read back (one read per event per instance, for nothing). The
             // project's seq is tracked again from the next subscriber's own position (wentLive).
             lastSeq.remove(project.get());
+            return;
+        }
+        if (mine != null && mine.jobId().equals(job.get()) && mine.payload().equals(payload)) {
+            publish(StreamEvent.of(mine));
             return;
         }
         List<JobEvents.Stored> stored = events.after(project.get(), null, seq - 1, 1);
@@ -70,6 +75,23 @@ public final class StreamHub {
         }
         publish(StreamEvent.of(stored.get(0)));
     }
+
+    /**
+     * Events this instance's relay just put on the topic, as the outbox holds them: when they come back from the topic
+     * they are known without reading them back (a read per event made the fan-out lag behind intake). Bounded: an
+     * instance that does not consume the topic, or falls far behind, reads back as before.
+     */
+    public void relayedHere(List<JobEvents.Stored> batch) {
+        if (relayedHere.size() > MAX_RELAYED_HERE) {
+            relayedHere.clear();
+        }
+        for (JobEvents.Stored e : batch) {
+            relayedHere.put(e.projectId() + ":" + e.seq(), e);
+        }
+    }
+
+    private static final int MAX_RELAYED_HERE = 20_000;
+    private final Map<String, JobEvents.Stored> relayedHere = new ConcurrentHashMap<>();
 
     /** Eager mode: straight from the outbox. */
     public void publishStored(@Body JobEvents.Stored e) {
