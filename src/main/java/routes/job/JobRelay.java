@@ -104,7 +104,10 @@ public final class JobRelay {
         }
     }
 
-    /** The task id of a new job's message, assigned when its row is inserted. */
+    /**
+     * The task id of a new job's message, assigned when its row is inserted: a fresh id, not derived from the job (a
+     * retry's message gets another).
+     */
     public static String brokerTaskId(UUID jobId) {
         return "ID:" + UUID.randomUUID();
     }
