@@ -13,7 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import routes.support.TestApp;
 import routes.support.TestDatabase;
 
-/** A job accepted on the embedded default is still processed after the service restarts. */
+/**
+ * A job accepted on the embedded default is still processed after the service restarts, also when it was never
+ * handed to the queue before the stop: the start-up relay sends it at once, not after the recovery grace.
+ */
 class RestartRecoveryTest {
 
     @TempDir
@@ -30,6 +33,8 @@ class RestartRecoveryTest {
         try (TestApp first = TestApp.start(db, tmp.resolve("data"), settings)) {
             // The worker is down: the job is accepted and stays queued when the process goes away.
             first.context().getRouteController().stopRoute("job-worker-consume");
+            // and the relay does not get to it before the stop: the restarted service sends it at start-up
+            first.context().getRouteController().stopRoute("job-relay");
             project = first.postJson("/api/projects", "{\"name\":\"restart\"}").json().get("id").asText();
             job = first.postJson("/api/projects/" + project + "/ingest/jobs", "{\"source_path\":\"" + file + "\"}")
                     .json().get("id").asText();

@@ -36,7 +36,7 @@ class SlowClientTest {
                 "cortex.local-source-roots", sources.toString(),
                 "cortex.stream.ping-ms", "500",
                 "cortex.stream.pong-timeout-ms", "2000",
-                "cortex.stream.client-buffer-kb", "64"))) {
+                "cortex.stream.client-buffer-kb", "4096"))) {
             String project = app.postJson("/api/projects", "{\"name\":\"slow\"}").json().get("id").asText();
             String path = "/api/stream/projects/" + project + "/ingest";
             StreamHub hub = app.bean("streamHub", StreamHub.class);
