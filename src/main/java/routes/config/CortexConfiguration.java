@@ -159,7 +159,7 @@ public class CortexConfiguration implements CamelConfiguration {
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes,
                 eager ? JobRelay::inlineTaskId : JobRelay::brokerTaskId);
         settings.positiveInt("cortex.jobs.relay-period-ms");
-        registry.bind("jobRelay", new JobRelay(settings.positiveInt("cortex.jobs.relay-batch"),
+        registry.bind("jobRelay", new JobRelay(jobs, settings.positiveInt("cortex.jobs.relay-batch"),
                 settings.positiveInt("cortex.jobs.relay-backlog")));
         DocumentStore documents = new DocumentStore(db);
         ProjectKeys projectKeys = new ProjectKeys(db);

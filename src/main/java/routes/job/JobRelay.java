@@ -41,13 +41,28 @@ public final class JobRelay {
     private final int maxBacklog;
     private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
 
+    private final JobStore jobs;
+    /** Before the service took requests: every job committed earlier is no longer in any relay of this instance. */
+    private final java.time.Instant startedAt = routes.db.Dialect.now();
+
     /**
      * @param batch at most this many messages per broker transaction
      * @param maxBacklog jobs waiting beyond this many are left to recovery, so a broker outage cannot fill the heap
      */
-    public JobRelay(int batch, int maxBacklog) {
+    public JobRelay(JobStore jobs, int batch, int maxBacklog) {
+        this.jobs = jobs;
         this.batch = batch;
         this.maxBacklog = maxBacklog;
+    }
+
+    /**
+     * At start-up: the jobs committed before this instance started that no relay sent (it stopped or died first), to
+     * be sent at once rather than after the recovery grace. Only those: a job this instance's relay holds must not be
+     * sent by a second sender at the same moment (the broker's duplicate detection does not stop two concurrent
+     * transactions carrying the same id).
+     */
+    public List<Handoff> leftBeforeStart(int max) {
+        return jobs.unsentBefore(startedAt, max);
     }
 
     /** A new job committed by this instance: to be sent with the next batch. */

@@ -153,7 +153,11 @@ public final class JobStore {
      * before it could, the broker was unreachable, its backlog was full), with the task ids they were created with.
      */
     public List<JobRelay.Handoff> unsent(int graceSeconds, int max) {
-        Instant cutoff = Dialect.now().minusSeconds(graceSeconds);
+        return unsentBefore(Dialect.now().minusSeconds(graceSeconds), max);
+    }
+
+    /** New jobs last changed before {@code cutoff} that no relay has handed off, with their task ids. */
+    public List<JobRelay.Handoff> unsentBefore(Instant cutoff, int max) {
         return db.read(c -> db.query(c, "SELECT id, task_id FROM ingest_jobs WHERE " + where(JobMove.CLAIM)
                 + " AND handed_off_at IS NULL AND updated_at < ? ORDER BY created_at LIMIT ?",
                 rs -> new JobRelay.Handoff(db.dialect().uuid(rs, "id"), rs.getString("task_id")), cutoff, max));
