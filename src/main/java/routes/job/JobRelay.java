@@ -39,7 +39,7 @@ public final class JobRelay {
     private final AtomicInteger backlog = new AtomicInteger();
     private final int batch;
     private final int maxBacklog;
-    private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    private final routes.messaging.SendFailureLog failures = new routes.messaging.SendFailureLog(LOG);
 
     private final JobStore jobs;
     /** Before the service took requests: every job committed earlier is no longer in any relay of this instance. */
@@ -110,14 +110,11 @@ public final class JobRelay {
      * A batch could not be sent: its jobs stay committed without a hand-off, for recovery. Logged once a minute at
      * most, not once per batch while the broker is away.
      */
-    public synchronized void failed(List<Handoff> batch, Exception error) {
-        long now = System.nanoTime();
-        if (now - lastFailureLog > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
-            lastFailureLog = now;
-            LOG.warn("Hand-off of {} job(s) failed; recovery sends them once the job queue is reachable: {}",
-                    batch.size(), error.getMessage());
-        }
+    public void failed(List<Handoff> batch, Exception error) {
+        failures.warn("Hand-off of {} job(s) failed; recovery sends them once the job queue is reachable: {}",
+                batch.size(), error.getMessage());
     }
+
 
     /**
      * The task id of a new job's message, assigned when its row is inserted: a fresh id, not derived from the job (a

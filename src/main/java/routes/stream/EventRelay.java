@@ -22,7 +22,7 @@ public final class EventRelay {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventRelay.class);
 
     private long renewAt;
-    private long lastFailureLog = System.nanoTime() - java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    private final routes.messaging.SendFailureLog failures = new routes.messaging.SendFailureLog(LOG);
 
     /**
      * @param sending told of each batch before it is sent (this instance's hub then knows its events when they come
@@ -65,12 +65,8 @@ public final class EventRelay {
      * The relay could not reach the broker: the events stay in the outbox and go with a later batch. Logged once per
      * minute at most, not on every tick of the relay timer.
      */
-    public synchronized void failed(@org.apache.camel.ExchangeProperty("CamelExceptionCaught") Exception error) {
-        long now = System.nanoTime();
-        if (now - lastFailureLog > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
-            lastFailureLog = now;
-            LOG.warn("Events stay in the outbox until the audit topic is reachable again: {}", error.getMessage());
-        }
+    public void failed(@org.apache.camel.ExchangeProperty("CamelExceptionCaught") Exception error) {
+        failures.warn("Events stay in the outbox until the audit topic is reachable again: {}", error.getMessage());
     }
 
     /** Retention of published events, called by the purge route. */
