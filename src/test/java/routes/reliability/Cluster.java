@@ -37,6 +37,9 @@ final class Cluster implements AutoCloseable {
     final int s3Port = TestApp.freePort();
     private Process broker;
     private S3ProxyServer s3;
+    /** Consumer threads of each worker process: how many attempts a kill can catch at once. */
+    static final int WORKER_THREADS = 3;
+
     ProcessApp api;
     final ProcessApp[] workers = new ProcessApp[2];
     private int starts;
@@ -73,7 +76,7 @@ final class Cluster implements AutoCloseable {
         env.put("CORTEX_SWEEP_PERIOD_MS", "2000");
         env.put("CORTEX_SWEEP_MIN_AGE_SECONDS", "20");
         env.put("CORTEX_EXTRACT_PARSER_MEMORY_MB", "64");
-        env.put("CORTEX_WORKER_CONCURRENCY", "3");
+        env.put("CORTEX_WORKER_CONCURRENCY", String.valueOf(WORKER_THREADS));
         return env;
     }
 

@@ -25,7 +25,7 @@ import routes.storage.ObjectKeys;
 /**
  * What must hold after every fault: each job accepted with 2xx is terminal (none lost); none ran twice at once
  * (the attempt logs of every worker process, a killed one's attempts ending at its kill) and each was claimed as
- * often as its attempts say; each completed job has exactly one set of documents and a failed one none; no object
+ * often as its attempts say (less the claims a kill caught between their commit and their log line: one per consumer thread at most); each completed job has exactly one set of documents and a failed one none; no object
  * without a job and no temporary file is left; each project's event seq runs 1..n without a gap; the durable audit
  * subscriber received every event.
  */
@@ -73,6 +73,7 @@ final class Invariants {
         Map<String, List<Attempt>> attempts = attempts(cluster);
         Map<String, Integer> claims = claims(cluster);
         List<String> doubled = new ArrayList<>();
+        int unlogged = 0;
         for (String id : accepted) {
             List<Attempt> runs = new ArrayList<>(attempts.getOrDefault(id, List.of()));
             runs.sort(java.util.Comparator.comparingLong(Attempt::start));
@@ -83,8 +84,15 @@ final class Invariants {
                             + runs.get(i - 1).attempt() + " ended");
                 }
             }
-            assertThat(runs).as("attempts logged of job " + id).hasSize(claims.get(id));
+            // a run without a claim would be a doubled job; a claim without a logged run happens only when a
+            // worker is killed between its claim's commit and the log line (seen in a CI run): at most one per
+            // consumer thread of the killed process
+            assertThat(runs.size()).as("attempts logged of job " + id + " (claimed " + claims.get(id) + " times)")
+                    .isBetween(claims.get(id) - faults, claims.get(id));
+            unlogged += claims.get(id) - runs.size();
         }
+        assertThat(unlogged).as("claims without a logged attempt, beyond one per consumer thread of each kill")
+                .isLessThanOrEqualTo(faults * Cluster.WORKER_THREADS);
         Map<String, Integer> roots = rootDocuments(cluster);
         for (String id : accepted) {
             int expected = "completed".equals(statuses.get(id)) ? 1 : 0;
