@@ -25,7 +25,8 @@ import routes.storage.ObjectKeys;
 /**
  * What must hold after every fault: each job accepted with 2xx is terminal (none lost); none ran twice at once
  * (the attempt logs of every worker process, a killed one's attempts ending at its kill) and each was claimed as
- * often as its attempts say (less the claims a kill caught between their commit and their log line: one per consumer thread at most); each completed job has exactly one set of documents and a failed one none; no object
+ * often as its attempts say (less the claims a kill caught between their commit and their log line: one per
+ * consumer thread at most); each completed job has exactly one set of documents and a failed one none; no object
  * without a job and no temporary file is left; each project's event seq runs 1..n without a gap; the durable audit
  * subscriber received every event.
  */
