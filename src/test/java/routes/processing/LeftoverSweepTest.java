@@ -24,6 +24,7 @@ import routes.job.JobStore;
 import routes.project.Project;
 import routes.project.ProjectStore;
 import routes.storage.LocalStorage;
+import routes.storage.ObjectKeys;
 import routes.storage.ObjectStore;
 import routes.storage.S3Storage;
 import routes.storage.StoredObject;
@@ -97,8 +98,9 @@ class LeftoverSweepTest {
             StoredObject orphan = storage.put(file, project, UUID.randomUUID(), "a.txt", "0".repeat(64));
             // what S3Proxy killed during a PUT leaves (jclouds writes <name>-<uuid>, then renames): listed as an
             // object of a job that was never committed (seen in a fault-suite run with S3 stopped mid-upload)
-            Path halfWritten = Files.createDirectories(dir.resolve("s3/s3-store/sweep-bucket/uploads/" + project + "/"
-                    + UUID.randomUUID())).resolve("a.txt-" + UUID.randomUUID());
+            Path halfWritten = s3.file("sweep-bucket", ObjectKeys.key("uploads", project, UUID.randomUUID(), "a.txt")
+                    + "-" + UUID.randomUUID());
+            Files.createDirectories(halfWritten.getParent());
             Files.writeString(halfWritten, "hel");
 
             var swept = new LeftoverSweep(jobs, new routes.document.DocumentStore(db), storage, "uploads",

@@ -29,11 +29,18 @@ public final class S3ProxyServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path store;
 
-    private S3ProxyServer(Process process, int port, Path log) {
+    private S3ProxyServer(Process process, int port, Path log, Path store) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.store = store;
+    }
+
+    /** Where the filesystem store keeps an object's bytes: for tests that leave what a killed server leaves. */
+    public Path file(String bucket, String key) {
+        return store.resolve(bucket).resolve(key);
     }
 
     public static S3ProxyServer start(Path dir) {
@@ -69,7 +76,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 builder.environment().put("LOG_LEVEL", "debug");
             }
             Process p = builder.start();
-            S3ProxyServer server = new S3ProxyServer(p, port, log);
+            S3ProxyServer server = new S3ProxyServer(p, port, log, store);
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("S3Proxy exited: " + Files.readString(dir.resolve("s3proxy-" + port + ".log")));
