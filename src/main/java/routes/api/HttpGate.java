@@ -39,7 +39,11 @@ public final class HttpGate implements StartupListener {
 
     /** @param corsOrigins origins that may call the API from a browser ({@code https://app.example.org}); none: no CORS */
     /** @param access the API keys' gate, or null when auth is off */
-    public HttpGate(List<String> corsOrigins, long maxJsonBytes, long maxBatchBytes, AccessGate access) {
+    private final HttpDrain drain;
+
+    public HttpGate(List<String> corsOrigins, long maxJsonBytes, long maxBatchBytes, AccessGate access,
+            HttpDrain drain) {
+        this.drain = drain;
         this.maxJsonBytes = maxJsonBytes;
         this.maxBatchBytes = maxBatchBytes;
         this.access = access;
@@ -115,6 +119,7 @@ public final class HttpGate implements StartupListener {
                         .end(new JsonObject().put("detail", started ? HttpErrorPages.notFound(ctx) : STARTING).encode());
             }
         });
+        router.route().order(-1001).handler(drain::track);
         router.route("/api/*").order(-1000).handler(this::requestId);
         if (!corsOrigins.isEmpty()) {
             CorsHandler cors = CorsHandler.create().addOrigins(corsOrigins)

@@ -26,13 +26,13 @@ public final class HttpServerTuning {
     }
 
     /** Binds the tuned Vertx where camel.server looks for one; returns what closes it. */
-    public static Runnable bindVertx(org.apache.camel.spi.Registry registry, int idleTimeoutSeconds) {
-        Vertx vertx = vertx(idleTimeoutSeconds);
+    public static Runnable bindVertx(org.apache.camel.spi.Registry registry, int idleTimeoutSeconds, HttpDrain drain) {
+        Vertx vertx = vertx(idleTimeoutSeconds, drain);
         registry.bind("vertx", vertx);
         return () -> vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
-    static Vertx vertx(int idleTimeoutSeconds) {
+    static Vertx vertx(int idleTimeoutSeconds, HttpDrain drain) {
         Vertx real = Vertx.vertx();
         return (Vertx) Proxy.newProxyInstance(HttpServerTuning.class.getClassLoader(),
                 new Class<?>[] {VertxInternal.class}, (proxy, method, args) -> {
@@ -42,6 +42,7 @@ public final class HttpServerTuning {
                         options.setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
                         HttpServer server = real.createHttpServer(options);
                         server.invalidRequestHandler(HttpServerTuning::invalidRequest);
+                        server.connectionHandler(drain::connection);
                         return server;
                     }
                     try {

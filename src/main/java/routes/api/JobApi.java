@@ -266,7 +266,7 @@ public final class JobApi {
             uploads.accepted(file.size());
             return created;
         } catch (InvalidRequest e) {
-            uploads.rejected(Uploads.reason(e.getMessage()));
+            uploads.rejected(Uploads.reason(e));
             throw e;
         }
     }
@@ -281,21 +281,9 @@ public final class JobApi {
         default void rejected(String reason) {
         }
 
-        static String reason(String detail) {
-            String d = detail == null ? "" : detail.toLowerCase(java.util.Locale.ROOT);
-            if (d.startsWith("file too large") || d.startsWith("upload too large")) {
-                return "too_large";
-            }
-            if (d.startsWith("unsupported content type") || d.contains("cannot tell the type")) {
-                return "type";
-            }
-            if (d.startsWith("content does not match")) {
-                return "mismatch";
-            }
-            if (d.startsWith("checksum")) {
-                return "checksum";
-            }
-            return "malformed";
+        /** The label of a refusal: what the content was refused for, or malformed (the request itself). */
+        static String reason(Throwable refusal) {
+            return refusal instanceof routes.failure.RefusedContent content ? content.reason().label() : "malformed";
         }
     }
 

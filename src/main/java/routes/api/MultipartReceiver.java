@@ -22,6 +22,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.failure.InvalidRequest;
+import routes.failure.RefusedContent;
 import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
@@ -117,7 +118,7 @@ public final class MultipartReceiver implements StartupListener {
             try {
                 if (reception.total > maxBytes + MULTIPART_OVERHEAD) {
                     // a small file inside a huge preamble, form field or epilogue: the body counts, not the part
-                    throw new InvalidRequest("Upload too large: the body may hold the file (at most "
+                    throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Upload too large: the body may hold the file (at most "
                             + (maxBytes / (1024 * 1024)) + " MB) and " + MULTIPART_OVERHEAD / 1024
                             + " KB of boundaries and fields");
                 }
@@ -134,7 +135,10 @@ public final class MultipartReceiver implements StartupListener {
             }
         });
         request.endHandler(v -> {
-            if (reception.finished) {
+            if (reception.finished || ctx.response().ended()) {
+                // answered already (refused, or shutting down): nothing of it is kept
+                reception.finished = true;
+                reception.discard();
                 return;
             }
             try {
@@ -176,7 +180,7 @@ public final class MultipartReceiver implements StartupListener {
             status = 500;
         }
         if (status == 400) {
-            uploads.rejected(JobApi.Uploads.reason(error.getMessage()));
+            uploads.rejected(JobApi.Uploads.reason(error));
         } else if (status == 408) {
             uploads.rejected("stalled");
         }
@@ -219,7 +223,8 @@ public final class MultipartReceiver implements StartupListener {
     }
 
     private InvalidRequest tooLarge() {
-        return new InvalidRequest("File too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB (" + maxBytes + " bytes)");
+        return new RefusedContent(RefusedContent.Reason.TOO_LARGE, "File too large: the limit is "
+                + (maxBytes / (1024 * 1024)) + " MB (" + maxBytes + " bytes)");
     }
 
     private static long parseLong(String value) {

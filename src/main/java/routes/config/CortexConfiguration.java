@@ -16,6 +16,7 @@ import routes.api.AccessGate;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
+import routes.api.HttpDrain;
 import routes.api.HttpGate;
 import routes.api.HttpServerTuning;
 import routes.api.JobApi;
@@ -85,33 +86,27 @@ public class CortexConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
+        // every setting at once, before anything opens: a bad one stops the start within a second or two
+        SettingRules.check(settings);
+        settings.optional("cortex.log.level").ifPresent(level -> org.apache.logging.log4j.core.config.Configurator
+                .setRootLevel(org.apache.logging.log4j.Level.valueOf(level.toUpperCase(java.util.Locale.ROOT))));
         Registry registry = context.getRegistry();
 
-        // The routes compare these literally in their preconditions: exactly these lowercase words.
-        String role = settings.exactlyOneOf("cortex.role", "all", "api", "worker");
-        boolean eager = Boolean.parseBoolean(settings.exactlyOneOf("cortex.tasks.eager", "true", "false"));
+        String role = settings.string("cortex.role");
+        boolean eager = Boolean.parseBoolean(settings.string("cortex.tasks.eager"));
         boolean api = !role.equals("worker");
-        if (eager && !role.equals("all")) {
-            throw Settings.invalid("cortex.role", role, "'all' with CORTEX_TASKS_EAGER=true (the in-process queue"
-                    + " cannot reach another process)");
-        }
 
         // camel.server takes the Vertx bound here: its servers get an idle timeout and JSON answers to what Vert.x
         // cannot parse
         int idleSeconds = settings.positiveInt("cortex.http.idle-timeout-seconds");
-        if (idleSeconds * 1000L <= settings.positiveInt("cortex.stream.ping-ms")) {
-            throw Settings.invalid("cortex.http.idle-timeout-seconds", String.valueOf(idleSeconds),
-                    "more seconds than cortex.stream.ping-ms allows between pings, or idle streams are cut");
-        }
-        OpenResources.closeWithContext(context, HttpServerTuning.bindVertx(registry, idleSeconds));
+        HttpDrain drain = new HttpDrain();
+        registry.bind("httpDrain", drain);
+        OpenResources.closeWithContext(context, HttpServerTuning.bindVertx(registry, idleSeconds, drain));
 
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);
 
         String url = settings.string("cortex.database.url");
-        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
-            throw Settings.invalid("cortex.database.url", url, "a jdbc:sqlite: or jdbc:postgresql: URL");
-        }
         Database db = new Database(url,
                 settings.optional("cortex.database.user").orElse(null),
                 settings.optional("cortex.database.password").orElse(null),
@@ -158,7 +153,6 @@ public class CortexConfiguration implements CamelConfiguration {
         IdempotencyKeys keys = new IdempotencyKeys(db);
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes,
                 eager ? JobRelay::inlineTaskId : JobRelay::brokerTaskId);
-        settings.positiveInt("cortex.jobs.relay-period-ms");
         registry.bind("jobRelay", new JobRelay(jobs, settings.positiveInt("cortex.jobs.relay-batch"),
                 settings.positiveInt("cortex.jobs.relay-backlog")));
         DocumentStore documents = new DocumentStore(db);
@@ -178,18 +172,6 @@ public class CortexConfiguration implements CamelConfiguration {
         registry.bind("idempotencyKeys", keys);
         registry.bind("errorResponses", new ErrorResponses());
 
-        // Used by the YAML routes; checked here so that a bad value stops start-up with its name.
-        settings.positiveInt("cortex.worker.concurrency");
-        settings.positiveInt("cortex.worker.lease-renew-ms");
-        settings.positiveInt("cortex.jobs.queue-size");
-        settings.positiveInt("cortex.recovery.period-ms");
-        settings.nonNegativeInt("cortex.recovery.grace-seconds");
-        settings.nonNegativeInt("cortex.recovery.stale-seconds");
-        settings.nonNegativeInt("cortex.task.max-retries");
-        settings.nonNegativeInt("cortex.task.retry-backoff-seconds");
-        settings.nonNegativeInt("cortex.task.retry-backoff-max-seconds");
-        settings.positiveInt("cortex.idempotency.retention-hours");
-        settings.positiveInt("cortex.idempotency.purge-period-ms");
         GuardedHttpClient remote = new GuardedHttpClient(guard,
                 Duration.ofMillis(settings.positiveInt("cortex.fetch.connect-timeout-ms")),
                 Duration.ofMillis(settings.positiveInt("cortex.fetch.read-timeout-ms")));
@@ -206,31 +188,16 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, parsers::close);
         JobClaims claims = worker(registry, settings, db, jobs, documents, storage, guard, remote, maxBytes, tempDir,
                 metrics, parsers);
-        // Shutdown (SIGTERM): the running attempts hand their jobs back at their next checkpoint, while Camel's
-        // graceful shutdown (CORTEX_SHUTDOWN_GRACE_SECONDS) waits for them and stops taking messages and requests.
-        context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
-            @Override
-            public void notify(org.apache.camel.spi.CamelEvent event) {
-                claims.stop();
-            }
-
-            @Override
-            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
-                return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
-            }
-        });
 
         registry.bind("leftoverSweep", new routes.processing.LeftoverSweep(jobs, documents, storage, prefix, tempDir,
                 Duration.ofSeconds(settings.positiveInt("cortex.sweep.min-age-seconds"))));
-        settings.positiveInt("cortex.sweep.period-ms");
-        settings.positiveInt("cortex.sweep.start-delay-ms");
-        WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, prefix, metrics);
+        WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, metrics);
         StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
         gauges(context, settings, metrics, events, hub);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins"),
                 settings.positiveInt("cortex.http.max-json-bytes"), settings.positiveInt("cortex.http.max-batch-bytes"),
-                access));
+                access, drain));
         if (api) {
             context.addStartupListener(new StaticContent());
         }
@@ -268,16 +235,6 @@ public class CortexConfiguration implements CamelConfiguration {
         String user = settings.optional("cortex.broker.user").orElse(null);
         String password = settings.optional("cortex.broker.password").orElse(null);
         if (brokerUrl == null) {
-            String host = settings.string("cortex.broker.host");
-            if ((user == null) != (password == null)) {
-                throw Settings.invalid("cortex.broker.user", String.valueOf(user), "set together with"
-                        + " CORTEX_BROKER_PASSWORD (the embedded broker's one user)");
-            }
-            if (user == null && !loopback(host)) {
-                // any process that reaches the acceptor could take job messages or publish forged events
-                throw Settings.invalid("cortex.broker.host", host, "a loopback address, or set CORTEX_BROKER_USER"
-                        + " and CORTEX_BROKER_PASSWORD: a broker reachable from other machines needs credentials");
-            }
             // broker.xml reads these: its journal, its acceptor, and the job queues' names and redelivery.
             EmbeddedBroker broker = new EmbeddedBroker(settings.string("cortex.broker.config"), Map.of(
                     "cortex.broker.data-dir", settings.path("cortex.broker.data-dir").toString(),
@@ -319,17 +276,7 @@ public class CortexConfiguration implements CamelConfiguration {
         if (!Boolean.parseBoolean(settings.oneOf("cortex.auth.enabled", "true", "false"))) {
             return null;
         }
-        String admin = settings.optional("cortex.auth.admin-key").orElse("");
-        if (admin.length() < 24) {
-            throw Settings.invalid("cortex.auth.admin-key", admin.isEmpty() ? "(empty)" : "(" + admin.length()
-                    + " characters)", "a secret of at least 24 characters while CORTEX_AUTH_ENABLED is true");
-        }
-        return new AccessGate(admin, keys, Duration.ofSeconds(cacheSeconds));
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
-        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.");
+        return new AccessGate(settings.string("cortex.auth.admin-key"), keys, Duration.ofSeconds(cacheSeconds));
     }
 
     /** The S3 backend; the bucket is created if missing. */
@@ -368,10 +315,6 @@ public class CortexConfiguration implements CamelConfiguration {
 
     private static StreamHub streams(CamelContext context, Settings settings, JobEvents events, JobStore jobs,
             ObjectMapper json, boolean api, ServiceMetrics metrics) throws Exception {
-        settings.positiveInt("cortex.events.relay-period-ms");
-        settings.positiveInt("cortex.events.purge-period-ms");
-        settings.positiveInt("cortex.events.retention-days");
-        settings.string("cortex.events.audit-topic");
         StreamHub hub = new StreamHub(events, settings.positiveInt("cortex.stream.max-held-events"));
         context.getRegistry().bind("streamHub", hub);
         context.getRegistry().bind("eventRelay", new EventRelay(events, java.util.UUID.randomUUID().toString(),
@@ -437,17 +380,11 @@ public class CortexConfiguration implements CamelConfiguration {
                 chunkSplitter(settings), documents, settings.positiveInt("cortex.index.store-batch-files")));
         registry.bind("chunkStage", new ChunkStage(progress, chunkSplitter(settings)));
         registry.bind("storeStage", new StoreStage(progress, db, jobs, documents));
-        registry.bind("jobOutcome", new JobOutcome(jobs));
+        registry.bind("jobOutcome", new JobOutcome(jobs, storage));
         return claims;
     }
 
     private static ChunkSplitter chunkSplitter(Settings settings) {
-        int size = settings.positiveInt("cortex.chunk.size");
-        int overlap = settings.nonNegativeInt("cortex.chunk.overlap");
-        if (overlap >= size) {
-            throw Settings.invalid("cortex.chunk.overlap", String.valueOf(overlap),
-                    "a number smaller than cortex.chunk.size (" + size + ")");
-        }
-        return new ChunkSplitter(size, overlap);
+        return new ChunkSplitter(settings.positiveInt("cortex.chunk.size"), settings.nonNegativeInt("cortex.chunk.overlap"));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.apache.camel.spi.PropertiesComponent;
+import routes.failure.Redaction;
 
 /**
  * Typed, validated view of the {@code cortex.*} properties. Every value comes through Camel's properties component,
@@ -44,13 +45,18 @@ public final class Settings {
     }
 
     private int intAtLeast(String key, int min) {
+        return intBetween(key, min, Integer.MAX_VALUE);
+    }
+
+    public int intBetween(String key, int min, int max) {
         return parse(key, v -> {
             int n = Integer.parseInt(v);
-            if (n < min) {
+            if (n < min || n > max) {
                 throw new IllegalArgumentException();
             }
             return n;
-        }, "a whole number of at least " + min);
+        }, max == Integer.MAX_VALUE ? "a whole number of at least " + min
+                : "a whole number from " + min + " to " + max);
     }
 
     public Path path(String key) {
@@ -91,8 +97,21 @@ public final class Settings {
         }
     }
 
+    /**
+     * The start-up error of a bad value. A secret is never repeated (its length is), and credentials inside a URL
+     * are masked: this message goes to the log.
+     */
     public static IllegalArgumentException invalid(String key, String value, String expected) {
-        return new IllegalArgumentException("Invalid setting " + key + " (" + envName(key) + ") = '" + value
+        String shown = secret(key) && value != null && !value.isEmpty() && !value.startsWith("(")
+                ? "(" + value.length() + " characters)" : Redaction.redact(value);
+        return new IllegalArgumentException("Invalid setting " + key + " (" + envName(key) + ") = '" + shown
                 + "': expected " + expected);
+    }
+
+    /** Settings whose value is a secret, by their name. */
+    static boolean secret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.endsWith("password") || k.endsWith("-key") || k.contains("secret") || k.contains("token")
+                || k.contains("credential");
     }
 }

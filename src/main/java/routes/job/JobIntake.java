@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import routes.failure.InvalidRequest;
+import routes.failure.RefusedContent;
 import routes.db.Database;
 import routes.db.Dialect;
 import routes.project.ProjectStore;
@@ -146,7 +147,7 @@ public final class JobIntake {
         if (file.expectedChecksum() != null) {
             String expected = checksum(file.expectedChecksum());
             if (!expected.equals(file.sha256())) {
-                throw new InvalidRequest("Checksum mismatch: expected " + expected + ", received content has "
+                throw new RefusedContent(RefusedContent.Reason.CHECKSUM, "Checksum mismatch: expected " + expected + ", received content has "
                         + file.sha256());
             }
         }
@@ -163,7 +164,7 @@ public final class JobIntake {
     public IngestJob fromText(UUID projectId, String content, UUID sourceId, IdempotencyKeys.Key key) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxBytes) {
-            throw new InvalidRequest("Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
+            throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
                     + maxBytes + " bytes); it has " + bytes.length + " bytes");
         }
         Path temp = null;

@@ -172,16 +172,21 @@ public final class JobStore {
 
     /**
      * running -> queued after a failed attempt that will be retried in {@code delayMillis} (by the database's clock).
-     * {@code counted}: false when the attempt was not the job's fault (handed back at shutdown), which gives its claim
-     * back, so that restarts never use up a job's attempts. False when the job was cancelled or taken over meanwhile.
+     * {@code counted}: false when the attempt was not the job's fault (handed back at shutdown, storage out of reach),
+     * so that restarts and outages never use up a job's budget; the attempt still counts among those that began.
+     * {@code maxAttempts}: the budget of the retry policy that judged the attempt (null: unchanged). False when the
+     * job was cancelled or taken over meanwhile.
      */
-    public boolean requeue(UUID jobId, String owner, String error, String message, long delayMillis, boolean counted) {
+    public boolean requeue(UUID jobId, String owner, String error, String message, long delayMillis, boolean counted,
+            Integer maxAttempts) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.RETRY)
                 + ", error_message = ?, message = ?, next_attempt_at = " + clockPlus() + ", updated_at = ?,"
-                + " attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL"
+                + " spared_attempts = spared_attempts + ?, max_attempts = COALESCE(?, max_attempts),"
+                + " lease_owner = NULL, lease_expires_at = NULL"
                 + " WHERE id = ? AND " + where(JobMove.RETRY),
-                error, message, delayMillis, now, counted ? 0 : 1, jobId, owner), jobId, JobEvents.UPDATED, JobMove.RETRY));
+                error, message, delayMillis, now, counted ? 0 : 1, maxAttempts, jobId, owner), jobId, JobEvents.UPDATED,
+                JobMove.RETRY));
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */
@@ -318,41 +323,85 @@ public final class JobStore {
     }
 
     /**
-     * Takes a job for one attempt ({@link JobMove#CLAIM} of a queued job, or {@link JobMove#TAKE_OVER} of a running
-     * one whose lease ran out). Exactly one of several racing workers wins; the others get empty. The attempt starts
-     * in the fetch stage: one write less per job, and each write is a commit the job waits for.
-     *
-     * <p>A job claimed {@code maxAttempts} times already is not claimed again, whatever ended those attempts: it
-     * fails ({@link JobMove#ABANDON}). Counting claims, not failures, is what stops a document that kills its worker
-     * (out of memory, a crash) from crash-looping the service: such an attempt never records a failure.
+     * A job taken for one attempt: the job as it now is, how many of its attempts count against its budget (this one
+     * included; hand-backs and waits for storage do not count), and whether it was taken over from a worker that
+     * vanished.
      */
-    public Optional<IngestJob> claim(UUID jobId, String owner, Duration lease, int maxAttempts) {
+    public record Claim(IngestJob job, int charged, boolean takenOver) {
+    }
+
+    /**
+     * Takes a job for one attempt ({@link JobMove#CLAIM} of a queued job, or {@link JobMove#TAKE_OVER} of a running
+     * one whose lease ran out: its worker vanished). Exactly one of several racing workers wins; the others get
+     * empty. The attempt starts in the fetch stage: one write less per job, and each write is a commit the job waits
+     * for.
+     *
+     * <p>The budget: the route's retry policy that last judged the job ({@code max_attempts}, written by
+     * {@link #requeue}), else {@code defaultMaxAttempts} (1 + cortex.task.max-retries). A failure with an outcome
+     * ends at the policy's last attempt by itself; a job found claimable with its budget used up had its last
+     * attempt end without any outcome: the worker vanished (a document that kills its worker, out of memory, a
+     * crash), and the job fails ({@link JobMove#ABANDON}) instead of crash-looping the service.
+     */
+    public Optional<Claim> claim(UUID jobId, String owner, Duration lease, int defaultMaxAttempts) {
         Instant now = Dialect.now();
-        String claimable = "((" + where(JobMove.CLAIM) + ") OR (" + where(JobMove.TAKE_OVER) + "))";
+        String withinBudget = "attempts - spared_attempts < COALESCE(max_attempts, ?)";
+        String set = "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.CLAIM)
+                + ", attempts = attempts + 1, lease_owner = ?,"
+                + " lease_expires_at = " + clockPlus() + ", started_at = COALESCE(started_at, ?), updated_at = ?,"
+                + " next_attempt_at = NULL, stage = ?, progress = CASE WHEN progress > ? THEN progress ELSE ? END,"
+                + " message = 'Fetching source'";
         return db.inTransaction(c -> {
-            int n = db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.CLAIM)
-                    + ", attempts = attempts + 1, lease_owner = ?,"
-                    + " lease_expires_at = " + clockPlus() + ", started_at = COALESCE(started_at, ?), updated_at = ?,"
-                    + " next_attempt_at = NULL, stage = ?, progress = CASE WHEN progress > ? THEN progress ELSE ? END,"
-                    + " message = 'Fetching source' WHERE id = ? AND attempts < ? AND " + claimable,
+            int n = db.update(c, set + " WHERE id = ? AND " + withinBudget + " AND " + where(JobMove.CLAIM),
                     owner, lease.toMillis(), now, now, JobStage.FETCH, JobStage.FETCH.progress(),
-                    JobStage.FETCH.progress(), jobId, maxAttempts);
+                    JobStage.FETCH.progress(), jobId, defaultMaxAttempts);
+            JobMove move = JobMove.CLAIM;
+            if (n == 0) {
+                n = db.update(c, set + ", vanished_attempts = vanished_attempts + 1 WHERE id = ? AND " + withinBudget
+                        + " AND " + where(JobMove.TAKE_OVER), owner, lease.toMillis(), now, now, JobStage.FETCH,
+                        JobStage.FETCH.progress(), JobStage.FETCH.progress(), jobId, defaultMaxAttempts);
+                move = JobMove.TAKE_OVER;
+            }
             if (n == 1) {
-                return changedJob(c, n, jobId, JobEvents.UPDATED, JobMove.CLAIM);
+                IngestJob job = changedJob(c, n, jobId, JobEvents.UPDATED, move).orElseThrow();
+                int charged = db.queryOne(c, "SELECT attempts - spared_attempts FROM ingest_jobs WHERE id = ?",
+                        rs -> rs.getInt(1), jobId).orElseThrow();
+                if (move == JobMove.TAKE_OVER) {
+                    LOG.warn("Job {} taken over (attempt {}): the worker running it vanished without an outcome"
+                            + " (killed, crashed or out of memory) and its lease ran out", jobId, job.attempts());
+                }
+                return Optional.of(new Claim(job, charged, move == JobMove.TAKE_OVER));
             }
-            String reason = "Abandoned by its worker: " + maxAttempts + " attempts (1 + cortex.task.max-retries)"
-                    + " ended without an outcome or a retry; the document may crash or exhaust the worker";
-            int abandoned = db.update(c, "UPDATE ingest_jobs SET status = '" + JobStatus.FAILED + "', error_message = ?,"
-                    + " message = 'Failed at stage ' || stage || ': ' || ?, completed_at = ?, updated_at = ?,"
-                    + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL"
-                    + " WHERE id = ? AND attempts >= ? AND " + claimable,
-                    reason, reason, now, now, jobId, maxAttempts);
-            changedJob(c, abandoned, jobId, JobEvents.UPDATED, JobMove.ABANDON);
-            if (abandoned == 1) {
-                LOG.warn("Job {} failed: {}", jobId, reason);
-            }
-            return Optional.<IngestJob>empty();
+            abandonIfUsedUp(c, jobId, defaultMaxAttempts, now);
+            return Optional.<Claim>empty();
         });
+    }
+
+    /** A claimable job whose budget is used up: it fails, saying how its attempts ended. */
+    private void abandonIfUsedUp(Connection c, UUID jobId, int defaultMaxAttempts, Instant now) throws SQLException {
+        String claimable = "((" + where(JobMove.CLAIM) + ") OR (" + where(JobMove.TAKE_OVER) + "))";
+        Optional<int[]> state = db.queryOne(c, "SELECT attempts, attempts - spared_attempts, COALESCE(max_attempts, ?),"
+                + " vanished_attempts + CASE WHEN status = '" + JobStatus.RUNNING + "' THEN 1 ELSE 0 END"
+                + " FROM ingest_jobs WHERE id = ? AND " + claimable, rs -> new int[] {rs.getInt(1), rs.getInt(2),
+                    rs.getInt(3), rs.getInt(4)}, defaultMaxAttempts, jobId);
+        if (state.isEmpty() || state.get()[1] < state.get()[2]) {
+            return;
+        }
+        int[] s = state.get();
+        String reason = s[3] > 0
+                ? "Abandoned by its worker: " + s[1] + " attempts used, its budget (" + s[2] + ", from the retry"
+                        + " policy); in " + s[3] + " of them the worker running it vanished without an outcome (killed,"
+                        + " crashed or out of memory), the last one too: the document may crash or exhaust the worker"
+                : "Its budget of " + s[2] + " attempts is used up (" + s[0] + " began, " + s[1] + " counted)";
+        int abandoned = db.update(c, "UPDATE ingest_jobs SET status = '" + JobStatus.FAILED + "', error_message = ?,"
+                + " message = 'Failed at stage ' || stage || ': ' || ?, completed_at = ?, updated_at = ?,"
+                + " vanished_attempts = vanished_attempts + CASE WHEN status = '" + JobStatus.RUNNING + "' THEN 1"
+                + " ELSE 0 END, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL"
+                + " WHERE id = ? AND attempts - spared_attempts >= COALESCE(max_attempts, ?) AND " + claimable,
+                reason, reason, now, now, jobId, defaultMaxAttempts);
+        changedJob(c, abandoned, jobId, JobEvents.UPDATED, JobMove.ABANDON);
+        if (abandoned == 1) {
+            LOG.warn("Job {} failed: {}", jobId, reason);
+        }
     }
 
     /**

@@ -21,6 +21,29 @@ public final class BrokerConnection extends ServiceSupport {
         pool.setMaxConnections(maxConnections);
     }
 
+    /**
+     * Whether {@code url} is an Artemis connection URL this service can use: it parses, and every connector names a
+     * host and a port ({@code tcp://broker:61616}, {@code (tcp://a:61616,tcp://b:61616)?ha=true}) or is in-VM.
+     */
+    public static boolean validUrl(String url) {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url)) {
+            var connectors = factory.getStaticConnectors();
+            if (connectors == null || connectors.length == 0) {
+                return false;
+            }
+            for (var connector : connectors) {
+                java.util.Map<String, Object> params = connector.getParams();
+                boolean inVm = connector.getFactoryClassName().contains("InVM");
+                if (!inVm && (params.get("host") == null || Integer.parseInt(String.valueOf(params.get("port"))) <= 0)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Opens and closes a connection: throws when the broker cannot be reached (readiness). */
     public void check() throws jakarta.jms.JMSException {
         try (jakarta.jms.Connection connection = connectionFactory().createConnection()) {

@@ -57,10 +57,15 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
                 .serviceLevelObjectives(BUCKETS).register(registry);
         for (JobMove move : JobMove.values()) {
             moves.put(move, Counter.builder("cortex.jobs.moves").tag("move", move.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("Job changes by move: claim (attempts), retry, complete, fail, cancel, delete, retire,"
-                            + " progress").register(registry));
+                    .description("Job changes by move: claim (an attempt began), take_over (an attempt began in place of"
+                            + " one whose worker vanished), progress, retry (also hand-backs and storage waits), complete,"
+                            + " fail, abandon (attempts used up by workers that vanished), cancel, delete, retire")
+                    .register(registry));
         }
         for (JobStage stage : JobStage.values()) {
+            if (stage == JobStage.INITIAL || stage == JobStage.DONE) {
+                continue; // states, not stages an attempt spends time in: a series of them would never record
+            }
             stages.put(stage, Timer.builder("cortex.stage.duration").tag("stage", stage.toString())
                     .description("Time an attempt spent in a stage").serviceLevelObjectives(BUCKETS).register(registry));
         }
@@ -86,7 +91,7 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
         long now = System.nanoTime();
         StageClock previous = clocks.put(run.attempt(), new StageClock(stage, now));
         if (previous != null && previous.stage() != stage) {
-            stages.get(previous.stage()).record(Duration.ofNanos(now - previous.startedNanos()));
+            record(previous.stage(), now - previous.startedNanos());
         }
     }
 
@@ -94,7 +99,14 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
     public void afterAttempt(JobRun run) {
         StageClock last = clocks.remove(run.attempt());
         if (last != null) {
-            stages.get(last.stage()).record(Duration.ofNanos(System.nanoTime() - last.startedNanos()));
+            record(last.stage(), System.nanoTime() - last.startedNanos());
+        }
+    }
+
+    private void record(JobStage stage, long nanos) {
+        Timer timer = stages.get(stage);
+        if (timer != null) {
+            timer.record(Duration.ofNanos(nanos));
         }
     }
 
@@ -103,10 +115,14 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
         io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
     }
 
-    /** A count kept elsewhere (the watch's), read when the metrics are scraped. */
-    public void counter(String name, String tag, String tagValue, String description,
-            java.util.function.Supplier<Number> value) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+    /**
+     * A count kept by {@code owner} (the watch's status), read when the metrics are scraped. Micrometer holds the
+     * object it reads weakly: it must be one that lives as long as the service (a lambda made here would be collected
+     * at the next GC, and the counter would stay at its last value for good).
+     */
+    public <T> void counter(String name, String tag, String tagValue, String description, T owner,
+            java.util.function.ToDoubleFunction<T> count) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, owner, count)
                 .tag(tag, tagValue).description(description).register(registry);
     }
 

@@ -28,7 +28,9 @@ public final class JobClaims {
     /** The attempts running in this process (job id -> lease owner), whose leases the renewal route extends. */
     private final Map<UUID, String> active = new ConcurrentHashMap<>();
 
-    /** How many claims a job gets, whatever ended them: 1 + cortex.task.max-retries. */
+    /**
+     * The budget of a job no retry policy has judged yet (its attempts so far vanished): 1 + cortex.task.max-retries.
+     */
     private final int maxAttempts;
 
     public JobClaims(JobStore jobs, Duration lease, int maxAttempts, StageHook hook) {
@@ -50,7 +52,8 @@ public final class JobClaims {
             return null;
         }
         String attempt = UUID.randomUUID().toString();
-        JobRun run = jobs.claim(id.get(), attempt, lease, maxAttempts).map(job -> new JobRun(job, attempt)).orElse(null);
+        JobRun run = jobs.claim(id.get(), attempt, lease, maxAttempts)
+                .map(claim -> new JobRun(claim.job(), attempt, claim.charged())).orElse(null);
         if (run != null) {
             active.put(run.job().id(), attempt);
             hook.attemptStarted(run);

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import routes.db.Dialect;
 import routes.failure.PermanentFailure;
 import routes.job.JobStore;
+import routes.storage.ObjectStore;
+import routes.storage.StorageUnavailableException;
 
 /**
  * How an attempt that did not complete ends: stopped (the job is no longer ours: its status stands), failed for good
@@ -18,32 +20,61 @@ public final class JobOutcome {
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcome.class);
 
     private final JobStore jobs;
+    /** The service's own storage: a fetch of a stored copy that failed while it is out of reach is not counted. */
+    private final ObjectStore storage;
 
-    public JobOutcome(JobStore jobs) {
+    public JobOutcome(JobStore jobs, ObjectStore storage) {
         this.jobs = jobs;
+        this.storage = storage;
     }
 
     /**
      * After a transient error: the job waits queued for its next attempt, or, after the last one, fails. The policy
-     * (retries after the first attempt, backoff, its cap) comes from the route, where operators tune it.
+     * (retries after the first attempt, backoff, its cap) comes from the route, where operators tune it, and is
+     * recorded on the job: it is the budget the claims keep to as well. An attempt that failed because the service's
+     * own storage is out of reach (its storage check fails too) is not the document's fault: it waits like a retry
+     * and is not counted, however long the outage lasts.
      */
     public RetryDecision retryOrFail(JobRun run, Exception error, int maxRetries, long backoffSeconds,
             long backoffMaxSeconds) {
-        int attempt = run.job().attempts();
         String jobId = run.job().id().toString();
+        String reason = reason(error);
+        if (error instanceof StorageUnavailableException && storageDown()) {
+            long delay = RetryDecision.backoffSeconds(1, backoffSeconds, backoffMaxSeconds) * 1000;
+            Instant at = Dialect.now().plusMillis(delay);
+            LOG.info("Job {} waits for storage (attempt {} not counted), next try at {}: {}", jobId,
+                    run.job().attempts(), at, reason);
+            return requeued(run, reason, "Waiting for storage, which is out of reach (this attempt is not counted);"
+                    + " next try at " + at + ": " + reason, delay, false, maxRetries, at);
+        }
+        int attempt = run.charged();
         if (attempt > maxRetries) {
             failed(run, error);
             return new RetryDecision(jobId, false, 0, 0);
         }
         long delay = RetryDecision.backoffSeconds(attempt, backoffSeconds, backoffMaxSeconds) * 1000;
         Instant at = Dialect.now().plusMillis(delay);
-        String reason = reason(error);
         LOG.info("Job {} attempt {} failed, retry {} of {} at {}: {}", jobId, attempt, attempt, maxRetries, at, reason);
-        if (!jobs.requeue(run.job().id(), run.attempt(), reason,
-                "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason, delay, true)) {
+        return requeued(run, reason, "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason,
+                delay, true, maxRetries, at);
+    }
+
+    private RetryDecision requeued(JobRun run, String reason, String message, long delay, boolean counted,
+            int maxRetries, Instant at) {
+        String jobId = run.job().id().toString();
+        if (!jobs.requeue(run.job().id(), run.attempt(), reason, message, delay, counted, 1 + maxRetries)) {
             throw new JobStopped("job " + jobId + " was cancelled or taken over before its retry was scheduled");
         }
         return new RetryDecision(jobId, true, delay, at.toEpochMilli());
+    }
+
+    private boolean storageDown() {
+        try {
+            storage.check();
+            return false;
+        } catch (Exception e) {
+            return true;
+        }
     }
 
     /** The job fails for good, at the stage it had reached; a cancel or take-over that came first stands. */
@@ -66,7 +97,7 @@ public final class JobOutcome {
         String jobId = run.job().id().toString();
         Instant now = Dialect.now();
         LOG.info("Job {} handed back to the queue: the service is shutting down", jobId);
-        if (!jobs.requeue(run.job().id(), run.attempt(), null, "Handed back to the queue at shutdown", 0, false)) {
+        if (!jobs.requeue(run.job().id(), run.attempt(), null, "Handed back to the queue at shutdown", 0, false, null)) {
             throw new JobStopped("job " + jobId + " was cancelled or taken over before it was handed back");
         }
         return new RetryDecision(jobId, true, 0, now.toEpochMilli());

@@ -33,9 +33,18 @@ public final class JobRun {
     private long lastWriteNanos = System.nanoTime();
     private List<ExtractedDocument> documents = new ArrayList<>();
 
-    public JobRun(IngestJob job, String attempt) {
+    /** How many of the job's attempts count against its budget, this one included. */
+    private final int charged;
+
+    public JobRun(IngestJob job, String attempt, int charged) {
         this.job = job;
         this.attempt = attempt;
+        this.charged = charged;
+    }
+
+    /** The job's attempts that count against its budget, this one included (not hand-backs, not storage waits). */
+    public int charged() {
+        return charged;
     }
 
     /** The attempt enters a stage: a new stage's deadline starts now; entering the same stage again keeps it. */

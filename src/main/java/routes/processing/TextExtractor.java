@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.apache.tika.parser.AutoDetectParser;
 import routes.failure.PermanentFailure;
+import routes.storage.ContentTypes;
 
 /**
  * Text out of a document. Plain-text formats (text, Markdown, CSV, JSON, source code) are decoded as they are, with
@@ -49,10 +50,15 @@ public final class TextExtractor {
 
     /** The types this build extracts text from (the default upload allow-list, besides archives), for messages. */
     private static final String EXTRACTABLE = java.util.stream.Stream.concat(TEXTUAL.stream(), PARSED.stream())
-            .sorted().collect(java.util.stream.Collectors.joining(", "));
+            .sorted().collect(java.util.stream.Collectors.joining(", ")) + " and every other kind of text/plain";
 
     public boolean canExtract(String mimeType) {
-        return mimeType != null && (TEXTUAL.contains(mimeType) || PARSED.contains(mimeType));
+        return mimeType != null && (plain(mimeType) || PARSED.contains(mimeType));
+    }
+
+    /** Decoded as it is: the plain-text formats, and every text kind (YAML, logs, source code ...). */
+    private static boolean plain(String mimeType) {
+        return TEXTUAL.contains(mimeType) || ContentTypes.isTextKind(mimeType);
     }
 
     public Extraction extract(Path file, String mimeType, String name) {
@@ -60,7 +66,7 @@ public final class TextExtractor {
             throw new PermanentFailure("Unsupported content type for extraction: " + mimeType + " (" + name
                     + "); this build extracts " + EXTRACTABLE);
         }
-        if (TEXTUAL.contains(mimeType)) {
+        if (plain(mimeType)) {
             String text = TextDecoder.decode(read(file));
             if (text.length() > maxChars) {
                 throw tooLong(name);
@@ -115,7 +121,7 @@ public final class TextExtractor {
 
     /** The type a repository file is recorded with: from its name, plain text when the name does not say. */
     public static String typeOfFile(String path) {
-        return routes.storage.ContentTypes.fromName(path).orElse("text/plain");
+        return ContentTypes.fromName(path).orElse("text/plain");
     }
 
     /** Source code (by extension, or a Makefile/Dockerfile): its chunks end at line breaks. */

@@ -4,13 +4,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-import routes.failure.InvalidRequest;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.mime.MediaTypeRegistry;
+import org.apache.tika.mime.MimeTypes;
+import routes.failure.RefusedContent;
 
-/** The allow-list of content types, and the normalisation of what clients declare. */
+/**
+ * The allow-list of content types, and the normalisation of what clients declare.
+ *
+ * <p>Text kinds: every type Tika's registry knows as a specialization of {@code text/plain} (YAML, logs, source
+ * code, SQL, ...) is plain text to the pipeline, and {@code text/plain} on the allow-list allows them all. Bytes
+ * cannot tell one text kind from another (the detector goes by the name there), so a declared text kind agrees
+ * with any detected one, and where one of the two is {@code text/plain} the more specific is kept. Formats that
+ * merely build on text but need a parser or mean something else as raw text (HTML, XHTML, RTF, SVG, e-mail) are
+ * not text kinds: they stay on the list by their own names.
+ */
 public final class ContentTypes {
 
     public static final String OCTET_STREAM = "application/octet-stream";
+    public static final String TEXT = "text/plain";
+
+    private static final MediaTypeRegistry REGISTRY = MimeTypes.getDefaultMimeTypes().getMediaTypeRegistry();
+    private static final Set<String> NOT_PLAIN_TEXT = Set.of("text/html", "application/xhtml+xml", "application/rtf");
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("txt", "text/plain"), Map.entry("text", "text/plain"), Map.entry("log", "text/plain"),
@@ -53,9 +70,9 @@ public final class ContentTypes {
      * result must be on the allow-list.
      */
     public String accept(String declared, String fileName) {
-        String type = normalize(declared);
+        String type = canonical(declared);
         if (type == null || OCTET_STREAM.equals(type)) {
-            type = fromName(fileName).orElseThrow(() -> new InvalidRequest(
+            type = fromName(fileName).orElseThrow(() -> new RefusedContent(RefusedContent.Reason.TYPE,
                     "Cannot tell the content type of '" + fileName + "': declare it (allowed: " + String.join(", ", allowed) + ")"));
         }
         return allowed(type);
@@ -64,10 +81,11 @@ public final class ContentTypes {
     /**
      * The type a file is taken as when its bytes were looked at: the declared type and the detected one must both be
      * allowed and must agree (a PDF declared as text/plain, or an executable declared as a PDF, is refused). Without
-     * a declared type (or with octet-stream) the detected one is taken.
+     * a declared type (or with octet-stream, S3's binary/octet-stream among its names) the detected one is taken.
+     * Where both are text kinds the more specific one is kept: a Python file declared text/plain is text/x-python.
      */
     public String accept(String declared, String fileName, String detected) {
-        String type = normalize(declared);
+        String type = canonical(declared);
         String found = canonical(detected);
         if (type == null || OCTET_STREAM.equals(type)) {
             if (found == null || OCTET_STREAM.equals(found)) {
@@ -75,13 +93,12 @@ public final class ContentTypes {
             }
             return allowed(found);
         }
-        type = canonical(type);
         allowed(type);
         if (!agree(type, found)) {
-            throw new InvalidRequest("Content does not match its declared type: declared " + type
+            throw new RefusedContent(RefusedContent.Reason.MISMATCH, "Content does not match its declared type: declared " + type
                     + ", but the bytes are " + found);
         }
-        return type;
+        return allowed(TEXT.equals(type) && found != null && isTextKind(found) ? found : type);
     }
 
     /**
@@ -92,7 +109,7 @@ public final class ContentTypes {
         String type = canonical(declared);
         String found = canonical(detected);
         if (type != null && !OCTET_STREAM.equals(type) && agree(type, found)) {
-            return type;
+            return TEXT.equals(type) && found != null && isTextKind(found) ? found : type;
         }
         if (found != null && !OCTET_STREAM.equals(found)) {
             return found;
@@ -101,15 +118,35 @@ public final class ContentTypes {
     }
 
     /**
-     * Bytes cannot tell Markdown, CSV or JSON from plain text, so a text type declared for what looks like plain text
-     * agrees; otherwise the two must be the same type.
+     * Bytes cannot tell Markdown, CSV, JSON or source code from plain text, nor one of them from another (the
+     * detector goes by the file name there), so two text kinds agree, and a text type declared for what looks like
+     * plain text agrees; otherwise the two must be the same type.
      */
     static boolean agree(String declared, String detected) {
         if (detected == null || declared.equals(detected)) {
             return true;
         }
+        if (isTextKind(declared) && isTextKind(detected)) {
+            return true;
+        }
         boolean textual = declared.startsWith("text/") || declared.equals("application/json");
-        return textual && detected.equals("text/plain");
+        return textual && detected.equals(TEXT);
+    }
+
+    /**
+     * Whether a type is plain text to the pipeline: text/plain or a specialization of it in Tika's registry (YAML,
+     * logs, CSV, JSON, source code), except the formats that need a parser or are not read as raw text.
+     */
+    public static boolean isTextKind(String type) {
+        String t = canonical(type);
+        if (t == null || NOT_PLAIN_TEXT.contains(t) || t.startsWith("message/") || t.startsWith("image/")) {
+            return false;
+        }
+        MediaType media = MediaType.parse(t);
+        if (media == null) {
+            return false;
+        }
+        return TEXT.equals(t) || REGISTRY.isSpecializationOf(REGISTRY.normalize(media), MediaType.TEXT_PLAIN);
     }
 
     /** One name per type where detectors and clients use several. */
@@ -122,18 +159,21 @@ public final class ContentTypes {
             case "text/x-web-markdown", "text/x-markdown" -> "text/markdown";
             case "application/x-gzip", "application/x-gtar", "application/x-compressed-tar", "application/x-tgz" -> "application/gzip";
             case "application/x-zip-compressed" -> "application/zip";
+            // what S3 (and the AWS CLI) record for an object stored without a type: no type at all
+            case "binary/octet-stream" -> OCTET_STREAM;
             default -> t;
         };
     }
 
     private String allowed(String type) {
         if (!isAllowed(type)) {
-            throw new InvalidRequest("Unsupported content type: " + type + " (allowed: " + String.join(", ", allowed) + ")");
+            throw new RefusedContent(RefusedContent.Reason.TYPE, "Unsupported content type: " + type + " (allowed: " + String.join(", ", allowed) + ")");
         }
         return type;
     }
 
+    /** On the list by its name, by '*', or as a text kind while text/plain is on it. */
     public boolean isAllowed(String type) {
-        return allowed.contains("*") || allowed.contains(type);
+        return allowed.contains("*") || allowed.contains(type) || (allowed.contains(TEXT) && isTextKind(type));
     }
 }

@@ -126,7 +126,8 @@ public final class S3Storage implements ObjectStore {
             java.util.function.BiConsumer<StoredObject, java.time.Instant> action) {
         String listed = prefix.isEmpty() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
         try {
-            for (var object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listed)).contents()) {
+            for (var object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listed)
+                    .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL)).contents()) {
                 if (object.lastModified().isBefore(cutoff)) {
                     action.accept(new StoredObject(object.key(), "s3://" + bucket + "/" + object.key(), null),
                             object.lastModified());
@@ -197,7 +198,9 @@ public final class S3Storage implements ObjectStore {
             } catch (IOException ignored) {
                 e.addSuppressed(ignored);
             }
-            throw e;
+            // the worker waits (without using up the job's attempts) while the storage check fails too
+            throw e instanceof SdkException ? new StorageUnavailableException("cannot read " + sourceUri + " from"
+                    + " bucket " + bucket + ": " + e.getMessage(), e) : e;
         }
     }
 

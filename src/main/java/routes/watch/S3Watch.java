@@ -28,9 +28,11 @@ public final class S3Watch {
     private final WatchMirror mirror;
     private final WatchStatus status;
     private final String owner;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     public S3Watch(WatchSettings settings, WatchBucket bucket, WatchLedger ledger, WatchMirror mirror,
-            WatchStatus status, String owner) {
+            WatchStatus status, String owner, com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.settings = settings;
         this.bucket = bucket;
         this.ledger = ledger;
@@ -75,6 +77,10 @@ public final class S3Watch {
                 listedKeys.add(o.key());
                 round.seen.incrementAndGet();
                 Entry entry = entries.get(WatchLedger.id(o.key(), o.etag()));
+                if (entry != null && entry.judgedAfresh(o)) {
+                    ledger.reopen(o);
+                    entry = null;
+                }
                 if (entry != null && entry.state() == State.ACCEPTED) {
                     round.unchanged.incrementAndGet();
                     if (!mirrored) {
@@ -83,7 +89,8 @@ public final class S3Watch {
                     continue;
                 }
                 if (entry != null && entry.state() == State.REJECTED) {
-                    round.add(new WatchTask(WatchTask.Kind.FINISH_REJECTED, o, prefix, null, round));
+                    round.add(new WatchTask(WatchTask.Kind.FINISH_REJECTED, o, prefix, null, round,
+                            WatchAfterRead.reasonFile(o, entry.reason(), json)));
                     continue;
                 }
                 if (o.lastModified().isAfter(settledBefore)) {
@@ -109,17 +116,57 @@ public final class S3Watch {
         return round;
     }
 
-    /** An object's read or job failed for a reason that may pass (S3, database): the claim is given up for later. */
+    /**
+     * An object's read or job failed for a reason that may pass (S3, database): no job was created, and the claim is
+     * given up for a later round. S3 out of reach ends the round at once (every other object would fail the same
+     * way, each after its own timeout) and makes the watch unhealthy until a listing succeeds again.
+     */
     public void failed(WatchTask task, Exception error) {
         task.round().failed.incrementAndGet();
-        LOG.warn("Watched object {} not taken this round, retried later: {}", task.object().uri(), error.getMessage());
         ledger.release(task.object(), owner);
+        if (WatchBucket.unreachable(error)) {
+            stop(task.round(), error);
+        } else {
+            LOG.warn("Watched object {} not taken this round, retried later: {}", task.object().shown(),
+                    error.getMessage());
+        }
     }
 
-    /** The round is over: its report goes to the log (when it did anything) and the health details. */
+    /**
+     * The object's job exists, but its after-read step (move, delete, or the move to the rejected prefix) failed: a
+     * later round finishes it from the ledger. S3 out of reach ends the round as in {@link #failed}.
+     */
+    public void afterReadFailed(WatchTask task, Exception error) {
+        if (WatchBucket.unreachable(error)) {
+            stop(task.round(), error);
+        }
+        LOG.warn("After-read step of watched object {} failed (it was judged: no object is judged twice); a later round"
+                + " finishes it: {}", task.object().shown(), error.getMessage());
+    }
+
+    private void stop(WatchRound round, Exception error) {
+        String reason = "S3 unreachable during a round: " + error.getMessage();
+        if (round.stop(reason)) {
+            status.listingFailed(reason);
+            LOG.warn("Watch round of bucket {} stopped at the first unreachable request; the objects left are taken"
+                    + " when S3 answers again: {}", bucket.name(), error.getMessage());
+        }
+    }
+
+    /**
+     * The round is over: claims of objects it did not get to (it stopped early) are given up, its report goes to the
+     * log (when it did anything) and the health details.
+     */
     public void finished(WatchRound round) {
+        if (round.stopped()) {
+            for (WatchTask task : round.tasks()) {
+                if (task.ingest()) {
+                    ledger.release(task.object(), owner);
+                }
+            }
+        }
         status.finished(round);
-        if (round.listingError() == null && (round.fresh.get() + round.changed.get() + round.rejected.get()
+        if (round.listingError() == null && !round.stopped() && (round.fresh.get() + round.changed.get() + round.rejected.get()
                 + round.retired.get() + round.failed.get() > 0)) {
             LOG.info("Watch round of bucket {}: {}", bucket.name(), round);
         }

@@ -44,33 +44,58 @@ public final class WatchAfterRead {
         }
     }
 
-    /** A task of a round that only finishes: the after-read step of an accepted or a rejected object. */
+    /**
+     * The after-read step of a task: an object ingested now or before (moved, deleted or left), or one rejected (its
+     * reason file written beside the rejected prefix's copy, then moved there). Every step can be repeated.
+     */
     public void finish(WatchTask task) {
         if (task.kind() == WatchTask.Kind.FINISH_REJECTED) {
-            bucket.move(task.object().key(), settings.rejectedPrefix() + task.object().key());
+            String destination = settings.rejectedPrefix() + task.object().key();
+            bucket.putJson(destination + ".reason.json", task.reason());
+            bucket.move(task.object().key(), destination);
         } else {
             accepted(task);
         }
     }
 
-    /** The object broke a rule: recorded in the ledger, its reason written beside it, then moved aside. */
-    public void rejected(WatchTask task, ObjectRejected rejection) {
+    /**
+     * The object broke a rule: recorded in the ledger with its reason file's content (no instance judges this version
+     * again), and handed back as the task that moves it aside.
+     */
+    public WatchTask rejected(WatchTask task, ObjectRejected rejection) {
         WatchedObject o = task.object();
-        LOG.info("Rejected watched object {}: {}", o.uri(), rejection.getMessage());
-        ledger.reject(o, owner, rejection.getMessage());
+        LOG.info("Rejected watched object {}: {}", o.shown(), rejection.getMessage());
         Map<String, Object> reason = new LinkedHashMap<>();
         reason.put("object", o.uri());
         reason.put("reason", rejection.getMessage());
         reason.put("setting", rejection.setting());
+        reason.put("what_to_do", rejection.remedy());
         reason.put("rejected_at", Instant.now().toString());
         reason.put("service", "cortex-ingest");
-        String destination = settings.rejectedPrefix() + o.key();
+        String text;
         try {
-            bucket.putJson(destination + ".reason.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(reason));
+            text = json.writerWithDefaultPrettyPrinter().writeValueAsString(reason);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a reason as JSON", e);
         }
-        bucket.move(o.key(), destination);
+        ledger.reject(o, owner, text);
         task.round().rejected.incrementAndGet();
+        return task.rejectedFor(text);
+    }
+
+    /** A reason as the ledger keeps it, as a reason file: rows of older versions hold only the message. */
+    static String reasonFile(WatchedObject o, String stored, ObjectMapper json) {
+        if (stored != null && stored.startsWith("{")) {
+            return stored;
+        }
+        Map<String, Object> reason = new LinkedHashMap<>();
+        reason.put("object", o.uri());
+        reason.put("reason", stored);
+        reason.put("service", "cortex-ingest");
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(reason);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a reason as JSON", e);
+        }
     }
 }

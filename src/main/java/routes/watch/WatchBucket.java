@@ -12,11 +12,13 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
+import routes.failure.RefusedContent;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -43,7 +45,10 @@ public final class WatchBucket {
      */
     public List<WatchedObject> list(String prefix) {
         List<WatchedObject> objects = new ArrayList<>();
-        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+        // URL-encoded keys (the SDK decodes them): a key holding a character XML 1.0 cannot carry (U+0001, say) is
+        // legal in S3, and listed raw it makes the whole listing unparseable, which stopped every project's watch.
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)
+                .encodingType(EncodingType.URL)).contents()) {
             objects.add(new WatchedObject(bucket, o.key(), unquoted(o.eTag()), o.size(), o.lastModified()));
         }
         return objects;
@@ -103,8 +108,8 @@ public final class WatchBucket {
         while ((n = in.read(buffer)) > 0) {
             total += n;
             if (total > maxBytes) {
-                throw new ObjectRejected("Object too large: more than " + maxBytes + " bytes (" + object.uri() + ")",
-                        "CORTEX_STORAGE_MAX_UPLOAD_MB");
+                throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Object too large: more than " + maxBytes
+                        + " bytes (" + object.uri() + ")");
             }
             out.write(buffer, 0, n);
         }
@@ -131,6 +136,21 @@ public final class WatchBucket {
             throw new IllegalStateException("the copy of " + from + " at " + to + " does not match it; source kept");
         }
         s3.deleteObject(b -> b.bucket(bucket).key(from));
+    }
+
+    /**
+     * Whether a failure means S3 is out of reach (refused, timed out, no answer), not that one object is wrong: a
+     * client-side SDK error carrying an I/O error, anywhere in the chain of causes.
+     */
+    public static boolean unreachable(Throwable error) {
+        boolean sdkClient = false;
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            sdkClient |= e instanceof software.amazon.awssdk.core.exception.SdkClientException;
+            if (sdkClient && e instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void delete(String key) {

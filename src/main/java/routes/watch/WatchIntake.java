@@ -5,21 +5,23 @@ import java.util.Optional;
 import java.util.UUID;
 
 import routes.failure.InvalidRequest;
+import routes.failure.RefusedContent;
 import routes.job.CreatedJob;
 import routes.job.IngestJob;
 import routes.job.JobIntake;
 import routes.job.JobStore;
 import routes.project.ProjectStore;
+import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.watch.WatchSettings.AfterRead;
 
 /**
  * A claimed object becomes a job, as an upload would: its key names an existing project
- * ({@code <prefix><project_id>/<any path>}), its size is within the upload limit (checked from the listing, then
- * while it streams), it is read once while its SHA-256 is computed, its type is detected from the bytes and checked
- * against the allowed list and the object's own Content-Type. The job reads a copy stored under the service's own
- * prefix, so the watched object can move, change or go without touching it. The job, the ledger's acceptance and
- * (mirror mode) the key's new current job commit in one transaction.
+ * ({@code <prefix><project_id>/<any path>}) and holds no control character, its size is within the upload limit
+ * (checked from the listing, then while it streams), it is read once while its SHA-256 is computed, its type is
+ * detected from the bytes and checked against the allowed list and the object's own Content-Type. The job reads a
+ * copy stored under the service's own prefix, so the watched object can move, change or go without touching it.
+ * The job, the ledger's acceptance and (mirror mode) the key's new current job commit in one transaction.
  */
 public final class WatchIntake {
 
@@ -51,52 +53,70 @@ public final class WatchIntake {
     public CreatedJob ingest(WatchTask task) {
         WatchedObject o = task.object();
         UUID projectId = projectOf(o.key(), task.prefix());
-        if (o.size() > maxBytes) {
-            throw tooLarge(o);
-        }
-        ReceivedFile file = bucket.read(o, maxBytes, tempDir);
+        saneName(o);
         try {
-            IngestJob job = intake.fromObject(projectId, file, o.uri(), (c, created) -> {
-                ledger.accept(c, o, owner, created.id());
-                if (settings.afterRead() == AfterRead.MIRROR) {
-                    mirror.record(c, o, created.id());
-                    if (task.supersedes() != null) {
-                        jobs.supersedes(c, created.id(), task.supersedes());
+            if (o.size() > maxBytes) {
+                throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Object too large: " + o.size()
+                        + " bytes, the limit is " + maxBytes + " bytes (" + o.uri() + ")");
+            }
+            ReceivedFile file = bucket.read(o, maxBytes, tempDir);
+            try {
+                IngestJob job = intake.fromObject(projectId, file, o.uri(), (c, created) -> {
+                    ledger.accept(c, o, owner, created.id());
+                    if (settings.afterRead() == AfterRead.MIRROR) {
+                        mirror.record(c, o, created.id());
+                        if (task.supersedes() != null) {
+                            jobs.supersedes(c, created.id(), task.supersedes());
+                        }
                     }
-                }
-            });
-            task.round().accepted.incrementAndGet();
-            return new CreatedJob(job, true);
+                });
+                task.round().accepted.incrementAndGet();
+                return new CreatedJob(job, true);
+            } finally {
+                intake.discard(file);
+            }
+        } catch (RefusedContent e) {
+            throw ObjectRejected.of(e);
         } catch (InvalidRequest e) {
-            throw new ObjectRejected(e.getMessage(), e.getMessage().startsWith("Unsupported content type")
-                    ? "CORTEX_STORAGE_ALLOWED_CONTENT_TYPES" : null);
-        } finally {
-            intake.discard(file);
+            throw new ObjectRejected(e.getMessage(), null, null);
+        }
+    }
+
+    /**
+     * The key's segments become the job's source path and file name: the same rule as an uploaded file's name
+     * (no control characters), or the object is rejected before it is read.
+     */
+    private static void saneName(WatchedObject o) {
+        if (o.key().codePoints().anyMatch(Character::isISOControl)) {
+            throw new ObjectRejected("Key contains control characters: " + o.uri().replaceAll("\\p{Cntrl}", "?"), null,
+                    "rename the object without control characters (tabs, line breaks and the like)");
+        }
+        try {
+            ObjectKeys.requireSaneFileName(o.fileName());
+        } catch (InvalidRequest e) {
+            throw new ObjectRejected(e.getMessage() + " (" + o.uri() + ")", null, "rename the object");
         }
     }
 
     /** The project a key belongs to: {@code <prefix><project_id>/<at least one more segment>}, an existing project. */
     UUID projectOf(String key, String prefix) {
         String rest = key.substring(prefix.length());
+        String layout = "put files under " + prefix + "<project_id>/";
         int slash = rest.indexOf('/');
         if (slash < 0) {
             throw new ObjectRejected("Key at the wrong depth: " + key + " (expected " + prefix
-                    + "<project_id>/<file>)", "CORTEX_WATCH_PREFIXES");
+                    + "<project_id>/<file>)", null, layout);
         }
         String segment = rest.substring(0, slash);
         Optional<UUID> id = routes.project.Ids.parse(segment);
         if (id.isEmpty()) {
             throw new ObjectRejected("Not a project id: '" + segment + "' in " + key + " (expected " + prefix
-                    + "<project_id>/<file>)", "CORTEX_WATCH_PREFIXES");
+                    + "<project_id>/<file>)", null, layout);
         }
         if (projects.find(id.get()).isEmpty()) {
-            throw new ObjectRejected("Unknown project " + id.get() + " in " + key + " (create the project first)", null);
+            throw new ObjectRejected("Unknown project " + id.get() + " in " + key + " (create the project first)",
+                    null, "create the project, then put the object again");
         }
         return id.get();
-    }
-
-    private ObjectRejected tooLarge(WatchedObject o) {
-        return new ObjectRejected("Object too large: " + o.size() + " bytes, the limit is " + maxBytes + " bytes ("
-                + o.uri() + ")", "CORTEX_STORAGE_MAX_UPLOAD_MB");
     }
 }

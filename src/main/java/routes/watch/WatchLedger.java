@@ -24,8 +24,23 @@ public final class WatchLedger {
     /** The state of a listed object's version in the ledger. */
     public enum State { CLAIMED, ACCEPTED, REJECTED }
 
-    /** A ledger row as a round sees it. */
-    public record Entry(State state, Instant leaseUntil, String reason) {
+    /**
+     * A ledger row as a round sees it: {@code objectModified} the listed Last-Modified of the version it judged (null
+     * in rows written before it was kept); {@code jobEnded} whether the job it became failed, was cancelled or was
+     * deleted.
+     */
+    public record Entry(State state, Instant leaseUntil, String reason, Instant objectModified, boolean jobEnded) {
+
+        /**
+         * Whether the listed object is a new drop of the same bytes that deserves a fresh judgement: put again after
+         * it was rejected (its Content-Type fixed, say), or after its job failed or went. A re-drop of a file whose
+         * job stands is a duplicate, as before.
+         */
+        boolean judgedAfresh(WatchedObject listed) {
+            boolean redropped = objectModified != null && listed.lastModified() != null
+                    && listed.lastModified().isAfter(objectModified);
+            return redropped && (state == State.REJECTED || (state == State.ACCEPTED && jobEnded));
+        }
     }
 
     private static final int BATCH = 200;
@@ -47,11 +62,17 @@ public final class WatchLedger {
                 in.append(in.length() == 0 ? "?" : ", ?");
                 params.add(o.key());
             }
-            db.read(c -> db.query(c, "SELECT object_key, etag, state, lease_until, reason FROM watch_ledger WHERE bucket = ?"
-                    + " AND version_id = '' AND object_key IN (" + in + ")", rs -> {
+            db.read(c -> db.query(c, "SELECT l.object_key, l.etag, l.state, l.lease_until, l.reason, l.object_modified,"
+                    + " j.status AS job_status, j.deleted_at AS job_deleted_at FROM watch_ledger l"
+                    + " LEFT JOIN ingest_jobs j ON j.id = l.job_id WHERE l.bucket = ?"
+                    + " AND l.version_id = '' AND l.object_key IN (" + in + ")", rs -> {
+                        String jobStatus = rs.getString("job_status");
+                        boolean jobEnded = rs.getString("job_deleted_at") != null
+                                || "failed".equals(jobStatus) || "cancelled".equals(jobStatus);
                         entries.put(id(rs.getString("object_key"), rs.getString("etag")), new Entry(
                                 State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)),
-                                db.dialect().instant(rs, "lease_until"), rs.getString("reason")));
+                                db.dialect().instant(rs, "lease_until"), rs.getString("reason"),
+                                db.dialect().instant(rs, "object_modified"), jobEnded));
                         return null;
                     }, params.toArray()));
         }
@@ -72,8 +93,9 @@ public final class WatchLedger {
         String until = db.dialect().clockPlusMillis();
         return db.inTransaction(c -> {
             int inserted = db.update(c, "INSERT INTO watch_ledger (bucket, object_key, etag, version_id, state, owner,"
-                    + " lease_until, created_at, updated_at) VALUES (?, ?, ?, '', 'claimed', ?, " + until + ", ?, ?)"
-                    + " ON CONFLICT DO NOTHING", o.bucket(), o.key(), o.etag(), owner, lease.toMillis(), now, now);
+                    + " lease_until, created_at, updated_at, object_modified) VALUES (?, ?, ?, '', 'claimed', ?, " + until
+                    + ", ?, ?, ?) ON CONFLICT DO NOTHING", o.bucket(), o.key(), o.etag(), owner, lease.toMillis(), now,
+                    now, modified(o));
             if (inserted == 1) {
                 return true;
             }
@@ -94,6 +116,21 @@ public final class WatchLedger {
         if (n != 1) {
             throw new IllegalStateException("the claim of " + o.uri() + " ran out before its job was created");
         }
+    }
+
+    /**
+     * A judged version put again ({@link Entry#judgedAfresh}): its row goes, so that the drop is claimed like a new
+     * object. Only the row judged before that drop goes: of racing instances, one removes it and one claims anew.
+     */
+    public void reopen(WatchedObject o) {
+        db.inTransaction(c -> db.update(c, "DELETE FROM watch_ledger WHERE bucket = ? AND object_key = ? AND etag = ?"
+                + " AND version_id = '' AND state IN ('rejected', 'accepted') AND object_modified < ?",
+                o.bucket(), o.key(), o.etag(), modified(o)));
+    }
+
+    /** The listed Last-Modified, as precise as the database keeps it. */
+    private static Instant modified(WatchedObject o) {
+        return o.lastModified() == null ? null : o.lastModified().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** The object broke a rule: no job, and no other instance tries it again. */

@@ -21,6 +21,7 @@ public final class WatchRound {
     final AtomicInteger retired = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     private String listingError;
+    private volatile String stoppedBy;
 
     public List<WatchTask> tasks() {
         return tasks;
@@ -40,12 +41,25 @@ public final class WatchRound {
         return listingError;
     }
 
+    /** Ends the round early (S3 out of reach): its remaining tasks are skipped. True for the first stop only. */
+    synchronized boolean stop(String reason) {
+        if (stoppedBy != null) {
+            return false;
+        }
+        stoppedBy = reason;
+        return true;
+    }
+
+    public boolean stopped() {
+        return stoppedBy != null;
+    }
+
     @Override
     public String toString() {
         if (listingError != null) {
             return "listing failed, nothing changed: " + listingError;
         }
-        return "seen " + seen + ", new " + fresh + ", changed " + changed + ", unchanged " + unchanged + ", settling "
+        return (stoppedBy != null ? "stopped early (" + stoppedBy + "), " : "") + "seen " + seen + ", new " + fresh + ", changed " + changed + ", unchanged " + unchanged + ", settling "
                 + settling + ", accepted " + accepted + ", rejected " + rejected + ", retired " + retired
                 + ", failed " + failed;
     }

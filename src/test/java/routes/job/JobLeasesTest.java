@@ -54,7 +54,8 @@ class JobLeasesTest {
         IngestJob job = jobs.findAny(jobId).orElseThrow();
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.attempts()).isEqualTo(3);
-        assertThat(job.errorMessage()).startsWith("Abandoned by its worker: 3 attempts");
+        assertThat(job.errorMessage()).startsWith("Abandoned by its worker: 3 attempts")
+                .contains("in 3 of them the worker running it vanished");
         assertThat(job.message()).startsWith("Failed at stage fetch: Abandoned by its worker");
         assertThat(job.completedAt()).isNotNull();
         assertThat(jobs.recoverable(0, 10)).doesNotContain(jobId);
@@ -63,16 +64,51 @@ class JobLeasesTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
-    void aJobHandedBackAtShutdownKeepsItsAttempts(String name) {
+    void aJobHandedBackAtShutdownKeepsItsBudgetAndItsHistory(String name) {
         Database db = database(name);
         JobStore jobs = store(db);
         UUID jobId = queuedJob(db, jobs);
         for (int restart = 0; restart < 5; restart++) {
             assertThat(jobs.claim(jobId, "worker-" + restart, Duration.ofMinutes(1), 3)).isPresent();
-            assertThat(jobs.requeue(jobId, "worker-" + restart, null, "Handed back", 0, false)).isTrue();
+            assertThat(jobs.requeue(jobId, "worker-" + restart, null, "Handed back", 0, false, null)).isTrue();
         }
-        assertThat(jobs.findAny(jobId).orElseThrow().attempts()).isZero();
-        assertThat(jobs.claim(jobId, "worker", Duration.ofMinutes(1), 3)).isPresent();
+        // attempts count what happened; the hand-backs were not the job's fault and left its budget whole
+        assertThat(jobs.findAny(jobId).orElseThrow().attempts()).isEqualTo(5);
+        JobStore.Claim claim = jobs.claim(jobId, "worker", Duration.ofMinutes(1), 3).orElseThrow();
+        assertThat(claim.charged()).isEqualTo(1);
+        assertThat(claim.job().attempts()).isEqualTo(6);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void theRetryPolicyOfTheRouteIsTheBudgetOfTheClaims(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        // a route that allows 6 retries (7 attempts) while the settings allow 3 (4 attempts): its decisions stand
+        for (int attempt = 1; attempt <= 6; attempt++) {
+            JobStore.Claim claim = jobs.claim(jobId, "worker-" + attempt, Duration.ofMinutes(1), 4).orElseThrow();
+            assertThat(claim.charged()).isEqualTo(attempt);
+            assertThat(claim.takenOver()).isFalse();
+            assertThat(jobs.requeue(jobId, "worker-" + attempt, "boom", "Retry", 0, true, 7)).isTrue();
+        }
+        assertThat(jobs.claim(jobId, "worker-7", Duration.ofMinutes(1), 4)).isPresent();
+        assertThat(jobs.findAny(jobId).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aJobWhoseWorkerVanishedIsTakenOverAndSaysSo(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        assertThat(jobs.claim(jobId, "first", Duration.ofMinutes(1), 4).orElseThrow().takenOver()).isFalse();
+        expireLease(db, jobId);
+        JobStore.Claim second = jobs.claim(jobId, "second", Duration.ofMinutes(1), 4).orElseThrow();
+        assertThat(second.takenOver()).isTrue();
+        assertThat(second.charged()).isEqualTo(2);
+        assertThat(db.read(c -> db.queryOne(c, "SELECT vanished_attempts FROM ingest_jobs WHERE id = ?",
+                rs -> rs.getInt(1), jobId)).orElseThrow()).isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -79,6 +79,7 @@ class JobStoreMovesTest {
             JobMove move = status == JobStatus.QUEUED ? JobMove.CLAIM : JobMove.TAKE_OVER;
             assertThat(now.status()).isEqualTo(move.target(status).orElseThrow());
             assertThat(now.attempts()).isEqualTo(2);
+            assertThat(claimed.get().takenOver()).isEqualTo(move == JobMove.TAKE_OVER);
             // the new attempt holds the job now: the old owner's progress is refused, the claimant's accepted
             assertThat(f.jobs.stillRunning(f.jobId, "claimant")).isTrue();
             assertThat(f.jobs.stillRunning(f.jobId, "old-owner")).isFalse();

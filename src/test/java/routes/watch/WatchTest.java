@@ -100,7 +100,9 @@ class WatchTest {
     }
 
     static List<String> keys(S3Client client, String prefix) {
-        return client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+        // URL-encoded, as the watch lists: a key with a control character makes a plain listing unparseable
+        return client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)
+                .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL)).contents().stream()
                 .map(S3Object::key).toList();
     }
 
@@ -183,6 +185,113 @@ class WatchTest {
         assertThat(jobs(app, p).get(0).get("checksum").asText())
                 .isEqualTo(Sha256.of(last.getBytes(StandardCharsets.UTF_8)));
         assertThat(s3.requests("GET", BUCKET, key)).isEqualTo(1);
+    }
+
+    @Test
+    void keysWithControlCharactersAreRejectedAndTheRoundGoesOn() throws Exception {
+        String p = project(app, "odd keys");
+        String bystander = project(app, "bystander");
+        // U+0001 cannot be carried by XML 1.0: listed without URL encoding, it made every listing fail
+        List<String> odd = List.of("inbox/" + p + "/poison/bad\u0001name.txt", "inbox/" + p + "/nl\nname.txt",
+                "inbox/" + p + "/tab\tname.txt");
+        for (String key : odd) {
+            put(client, key, "text/plain", "odd".getBytes(StandardCharsets.UTF_8));
+        }
+        put(client, "inbox/" + bystander + "/fine.txt", "text/plain", "a fine file".getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed(jobs(app, bystander), 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> odd.stream()
+                .allMatch(k -> keys(client, "rejected/" + k).size() == 2));
+        for (String key : odd) {
+            JsonNode reason = JSON.readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET)
+                    .key("rejected/" + key + ".reason.json")).asByteArray());
+            assertThat(reason.get("reason").asText()).contains("control characters");
+            assertThat(reason.get("what_to_do").asText()).contains("rename");
+        }
+        assertThat(jobs(app, p)).isEmpty();
+        assertThat(app.get("/observe/health/ready").status()).as("the watch stays healthy").isEqualTo(200);
+    }
+
+    @Test
+    void textFilesStoredWithoutAContentTypeBecomeJobs() {
+        String p = project(app, "no content type");
+        // what `aws s3 cp` and put-object without --content-type store: S3's binary/octet-stream
+        Map<String, String> expected = Map.of("README", "text/plain", "app.log", "text/x-log",
+                "notes.yaml", "text/x-yaml", "data.dat", "text/plain");
+        expected.keySet().forEach(name -> put(client, "inbox/" + p + "/" + name, "binary/octet-stream",
+                ("plain words in " + name + "\nkey: value\n").getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> completed(jobs(app, p), 4));
+        for (JsonNode job : jobs(app, p)) {
+            assertThat(job.get("mime_type").asText()).as(job.get("original_filename").asText())
+                    .isEqualTo(expected.get(job.get("original_filename").asText()));
+        }
+    }
+
+    @Test
+    void aRejectedDropPutAgainIsJudgedAfresh() throws Exception {
+        String p = project(app, "fixed drops");
+        String key = "inbox/" + p + "/fixed.txt";
+        byte[] bytes = "plain words, nothing else".getBytes(StandardCharsets.UTF_8);
+        put(client, key, "application/pdf", bytes);
+        await().atMost(Duration.ofSeconds(30)).until(() -> keys(client, "rejected/" + key).size() == 2);
+        assertThat(reason(key).get("reason").asText()).contains("does not match its declared type");
+        assertThat(reason(key).get("setting").isNull()).as("no setting accepts a false type").isTrue();
+        assertThat(reason(key).get("what_to_do").asText()).contains("Content-Type");
+
+        // the same bytes put again (listings show whole seconds): a new drop, with its own reason
+        Thread.sleep(1100);
+        put(client, key, "application/x-msdownload", bytes);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reason(key).get("reason").asText()
+                .startsWith("Unsupported content type"));
+        assertThat(reason(key).get("setting").asText()).isEqualTo("CORTEX_STORAGE_ALLOWED_CONTENT_TYPES");
+        assertThat(keys(client, key)).isEmpty();
+
+        Thread.sleep(1100);
+        put(client, key, "text/plain", bytes);
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed(jobs(app, p), 1));
+        assertThat(jobs(app, p).get(0).get("checksum").asText()).isEqualTo(Sha256.of(bytes));
+    }
+
+    @Test
+    void aDropWhoseJobFailedMakesANewJobWhenPutAgain() throws Exception {
+        String p = project(app, "failed drops");
+        String key = "inbox/" + p + "/blank.txt";
+        byte[] blank = "   \n\n   ".getBytes(StandardCharsets.UTF_8);
+        put(client, key, "text/plain", blank);
+        await().atMost(Duration.ofSeconds(30)).until(() -> failed(jobs(app, p), 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> keys(client, key).isEmpty());
+
+        Thread.sleep(1100);
+        put(client, key, "text/plain", blank);
+        await().atMost(Duration.ofSeconds(30)).until(() -> failed(jobs(app, p), 2));
+    }
+
+    @Test
+    void theWatchCountersAreMetricsThatCount() {
+        String p = project(app, "counted");
+        put(client, "inbox/" + p + "/one.txt", "text/plain", "one".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed(jobs(app, p), 1));
+        // Micrometer reads a function counter through a weak reference: a collected one stops counting
+        System.gc();
+        System.gc();
+        WatchStatus status = app.bean("watchStatus", WatchStatus.class);
+        long before = (long) status.details().get("accepted");
+        String metrics = app.get("/observe/metrics").body();
+        long after = (long) status.details().get("accepted");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("cortex_watch_objects_total\\{outcome=\"accepted\"} ([0-9.]+)").matcher(metrics);
+        assertThat(m.find()).as(metrics).isTrue();
+        assertThat(before).isPositive();
+        assertThat(Double.parseDouble(m.group(1))).isBetween((double) before, (double) after);
+    }
+
+    private JsonNode reason(String key) throws java.io.IOException {
+        return JSON.readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET).key("rejected/" + key + ".reason.json"))
+                .asByteArray());
+    }
+
+    static boolean failed(List<JsonNode> jobs, int count) {
+        return jobs.size() == count && jobs.stream().allMatch(j -> j.get("status").asText().equals("failed"));
     }
 
     @Test
