@@ -74,7 +74,11 @@ final class Cluster implements AutoCloseable {
         env.put("CORTEX_RECOVERY_STALE_SECONDS", "20");
         env.put("CORTEX_SWEEP_START_DELAY_MS", "1000");
         env.put("CORTEX_SWEEP_PERIOD_MS", "2000");
-        env.put("CORTEX_SWEEP_MIN_AGE_SECONDS", "20");
+        // leftovers go 40 s after their last write: more than a stage, a parse or a stalled upload may last here
+        env.put("CORTEX_SWEEP_MIN_AGE_SECONDS", "40");
+        env.put("CORTEX_WORKER_STAGE_DEADLINE_SECONDS", "30");
+        env.put("CORTEX_EXTRACT_PARSE_TIMEOUT_SECONDS", "30");
+        env.put("CORTEX_HTTP_UPLOAD_IDLE_TIMEOUT_MS", "20000");
         env.put("CORTEX_EXTRACT_PARSER_MEMORY_MB", "64");
         env.put("CORTEX_WORKER_CONCURRENCY", String.valueOf(WORKER_THREADS));
         return env;

@@ -108,7 +108,7 @@ final class Invariants {
         // 3. nothing orphaned: every stored object belongs to a job, every temporary directory empties. An object
         // can outlive a failed store without any fault of ours: S3 may keep a PUT whose answer was lost, and a
         // killed S3Proxy leaves its half-written file listed as an object. The leftover sweep (every 2 s here,
-        // objects older than 20 s) is what removes those, so the check waits for it like for the temporary files.
+        // objects older than 40 s) is what removes those, so the check waits for it like for the temporary files.
         Set<String> known = statuses.keySet();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(orphanedObjects(cluster, known)).as("objects without a job").isEmpty());

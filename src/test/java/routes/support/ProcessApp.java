@@ -58,6 +58,44 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
         return start(workDir, name, env, List.of(), List.of(maxHeap, "-cp", classpath(), "routes.CortexIngest"));
     }
 
+    /** The service with more JVM options before its class path (a log4j2 configuration, say). */
+    public static ProcessApp startWith(Path workDir, String name, Map<String, String> env, List<String> jvmOptions) {
+        List<String> args = new ArrayList<>(jvmOptions);
+        args.addAll(List.of("-Xmx384m", "-cp", classpath(), "routes.CortexIngest"));
+        return start(workDir, name, env, List.of(), args);
+    }
+
+    /** How a process that was expected to stop by itself ended: its exit status and its whole log. */
+    public record Exit(int status, String log) {
+    }
+
+    /**
+     * Runs the service until it exits by itself (a refused start), at most {@code timeout}, with the production log
+     * configuration (log4j2.properties, not the tests'): what an operator would read.
+     */
+    public static Exit runToExit(Path workDir, String name, Map<String, String> env, Duration timeout) {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlog4j2.configurationFile=log4j2.properties", "-Xmx384m", "-cp", classpath(), "routes.CortexIngest");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putAll(env);
+        Path log = workDir.resolve(name + "-" + System.nanoTime() + ".log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        try {
+            Process p = builder.start();
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException("the service did not exit within " + timeout + ": "
+                        + Files.readString(log));
+            }
+            return new Exit(p.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * The runnable jar itself ({@code target/cortex-ingest.jar}, built by the package phase before the integration
      * tests run), as an operator runs it.
