@@ -27,6 +27,8 @@ import routes.api.ProjectApi;
 import routes.api.ProjectKeysApi;
 import routes.db.Database;
 import routes.health.DependencyCheck;
+import routes.health.OutageLog;
+import routes.health.Probes;
 import routes.document.DocumentStore;
 import routes.job.IdempotencyKeys;
 import routes.job.JobEvents;
@@ -115,11 +117,22 @@ public class CortexConfiguration implements CamelConfiguration {
         OpenResources.closeWithContext(context, db::close);
         db.migrate();
         registry.bind("database", db);
-        registry.bind("outageLog", new routes.health.OutageLog());
-        registry.bind("databaseReadiness", new DependencyCheck("database", db::check));
+        // Readiness from probes run in the background every second: it answers at once whatever is down, and the
+        // probes alone decide when an outage begins and ends in the log.
+        Probes probes = new Probes(Duration.ofSeconds(1), Duration.ofSeconds(1));
+        OpenResources.closeWithContext(context, probes::close);
+        context.addStartupListener((ctx, alreadyStarted) -> probes.start());
+        OutageLog databaseOutage = new OutageLog("the database", "jobs cannot be created or processed and background"
+                + " work (hand-offs, recovery, events, the watch) waits");
+        registry.bind("databaseOutage", databaseOutage);
+        probes.watch("database", db::check, databaseOutage);
+        registry.bind("databaseReadiness", new DependencyCheck("database", probes, true));
 
+        OutageLog brokerOutage = new OutageLog("the broker", "new jobs wait in the database for their hand-off and"
+                + " events for the audit topic");
+        registry.bind("brokerOutage", brokerOutage);
         if (!eager) {
-            messaging(context, settings);
+            messaging(context, settings, probes, brokerOutage, !role.equals("api"));
         }
 
         long maxBytes = settings.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L;
@@ -130,7 +143,9 @@ public class CortexConfiguration implements CamelConfiguration {
         LocalStorage local = new LocalStorage(settings.path("cortex.storage.local-dir"), prefix);
         ObjectStore storage = settings.oneOf("cortex.storage.backend", "local", "s3").equals("s3")
                 ? s3(context, settings, prefix) : local;
-        registry.bind("storageReadiness", new DependencyCheck("storage", storage::check));
+        probes.watch("storage", storage::check, new OutageLog("storage", "uploads are answered 503 and jobs wait to"
+                + " fetch their stored copies"));
+        registry.bind("storageReadiness", new DependencyCheck("storage", probes, true));
         ContentTypes contentTypes = new ContentTypes(settings.list("cortex.storage.allowed-content-types"));
         List<Path> roots = settings.list("cortex.local-source-roots").stream()
                 .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
@@ -154,7 +169,7 @@ public class CortexConfiguration implements CamelConfiguration {
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes,
                 eager ? JobRelay::inlineTaskId : JobRelay::brokerTaskId);
         registry.bind("jobRelay", new JobRelay(jobs, settings.positiveInt("cortex.jobs.relay-batch"),
-                settings.positiveInt("cortex.jobs.relay-backlog")));
+                settings.positiveInt("cortex.jobs.relay-backlog"), brokerOutage));
         DocumentStore documents = new DocumentStore(db);
         ProjectKeys projectKeys = new ProjectKeys(db);
         AccessGate access = accessGate(settings, projectKeys);
@@ -193,7 +208,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.positiveInt("cortex.sweep.min-age-seconds"))));
         WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, metrics);
         StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
-        gauges(context, settings, metrics, events, hub);
+        gauges(context, settings, metrics, events, hub, probes, jobs);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins"),
                 settings.positiveInt("cortex.http.max-json-bytes"), settings.positiveInt("cortex.http.max-batch-bytes"),
@@ -230,7 +245,8 @@ public class CortexConfiguration implements CamelConfiguration {
      * The broker: embedded (journal under the data directory, TCP acceptor for other instances) unless
      * CORTEX_BROKER_URL names an external one. The "jms" component sends and consumes over a pooled factory.
      */
-    private static void messaging(CamelContext context, Settings settings) throws Exception {
+    private static void messaging(CamelContext context, Settings settings, Probes probes, OutageLog brokerOutage,
+            boolean consumes) throws Exception {
         String brokerUrl = settings.optional("cortex.broker.url").orElse(null);
         String user = settings.optional("cortex.broker.user").orElse(null);
         String password = settings.optional("cortex.broker.password").orElse(null);
@@ -262,7 +278,9 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.positiveInt("cortex.broker.max-connections"));
         context.addService(connection, true, true);
         OpenResources.closeWithContext(context, () -> ServiceHelper.stopService(connection));
-        context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", connection::check));
+        probes.watch("broker", connection::check, brokerOutage);
+        // an api instance goes on taking jobs while the broker is away (the outbox rides it out): not its readiness
+        context.getRegistry().bind("brokerReadiness", new DependencyCheck("broker", probes, consumes));
         context.addComponent("jms", JmsComponent.jmsComponent(connection.connectionFactory()));
         context.getRegistry().bind("jobQueueBatch", DurableBatch.toQueue(connection.connectionFactory(),
                 settings.string("cortex.jobs.queue")));
@@ -295,7 +313,7 @@ public class CortexConfiguration implements CamelConfiguration {
      */
     /** Meters read when scraped: the job queues' depths (embedded broker), stream clients, the relay's lag. */
     private static void gauges(CamelContext context, Settings settings, ServiceMetrics metrics, JobEvents events,
-            StreamHub hub) {
+            StreamHub hub, Probes probes, JobStore jobs) {
         EmbeddedBroker broker = context.getRegistry().lookupByNameAndType("embeddedBroker", EmbeddedBroker.class);
         if (broker != null) {
             String queue = settings.string("cortex.jobs.queue");
@@ -306,9 +324,12 @@ public class CortexConfiguration implements CamelConfiguration {
                     () -> broker.messageCount(dlq));
         }
         metrics.gauge("cortex.stream.clients", "WebSocket and SSE clients connected to this instance", hub::clients);
-        JobRelay relay = context.getRegistry().lookupByNameAndType("jobRelay", JobRelay.class);
-        metrics.gauge("cortex.jobs.relay.backlog", "New jobs of this instance waiting for the relay to the job queue",
-                relay::backlog);
+        // counted in the database in the background (a scrape never waits for it): jobs the relay holds and jobs
+        // left to recovery alike, of every instance
+        java.util.concurrent.atomic.AtomicLong awaiting = new java.util.concurrent.atomic.AtomicLong();
+        probes.every("relay-backlog", () -> awaiting.set(jobs.awaitingHandoff()));
+        metrics.gauge("cortex.jobs.relay.backlog", "Jobs committed and not yet handed to the job queue: they wait while"
+                + " the broker is slow or away", awaiting::get);
         metrics.gauge("cortex.events.relay.lag.seconds", "Age of the oldest event not yet on the audit topic",
                 events::relayLagSeconds);
     }
@@ -319,7 +340,8 @@ public class CortexConfiguration implements CamelConfiguration {
         context.getRegistry().bind("streamHub", hub);
         context.getRegistry().bind("eventRelay", new EventRelay(events, java.util.UUID.randomUUID().toString(),
                 Duration.ofSeconds(settings.positiveInt("cortex.events.relay-lease-seconds")),
-                settings.positiveInt("cortex.events.relay-batch"), hub::relayedHere, metrics::relayed));
+                settings.positiveInt("cortex.events.relay-batch"), hub::relayedHere, metrics::relayed,
+                context.getRegistry().lookupByNameAndType("brokerOutage", OutageLog.class)));
         if (api) {
             long ping = settings.positiveInt("cortex.stream.ping-ms");
             StreamEndpoints endpoints = new StreamEndpoints(hub, events, jobs, json, new StreamEndpoints.Limits(

@@ -6,23 +6,23 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness of one thing the service depends on (the database, the broker, storage), in /observe/health: up while
- * its probe answers, down with the probe's error while it does not. Not a liveness check: a database outage is no
- * reason to restart the process, which recovers by itself when the database is back.
+ * One thing the service depends on (the database, the broker, storage) in /observe/health: up or down as its
+ * background probe last answered ({@link Probes}), so the check answers at once. A readiness check where this
+ * instance's role needs the dependency to do its work now (an api instance takes jobs while the broker is away: its
+ * outbox exists to ride that out), shown but not counted for readiness where it does not. Never a liveness check:
+ * a dependency's outage is no reason to restart the process, which recovers by itself when it is back.
  */
 public final class DependencyCheck extends AbstractHealthCheck {
 
-    /** Asks the dependency something cheap; throws when it cannot answer. */
-    @FunctionalInterface
-    public interface Probe {
-        void probe() throws Exception;
-    }
+    private final Probes probes;
+    private final String name;
+    private final boolean readiness;
 
-    private final Probe probe;
-
-    public DependencyCheck(String name, Probe probe) {
+    public DependencyCheck(String name, Probes probes, boolean readiness) {
         super("cortex", name);
-        this.probe = probe;
+        this.name = name;
+        this.probes = probes;
+        this.readiness = readiness;
     }
 
     @Override
@@ -31,12 +31,18 @@ public final class DependencyCheck extends AbstractHealthCheck {
     }
 
     @Override
+    public boolean isReadiness() {
+        return readiness;
+    }
+
+    @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try {
-            probe.probe();
+        Probes.Answer answer = probes.answer(name);
+        builder.detail("probed_at", answer.at().toString());
+        if (answer.up()) {
             builder.up();
-        } catch (Exception e) {
-            builder.message(getId() + " is unreachable: " + e.getMessage()).down();
+        } else {
+            builder.message(answer.message()).down();
         }
     }
 }

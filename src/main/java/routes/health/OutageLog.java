@@ -7,46 +7,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the background routes (timers: relay, recovery, leases, purges, watch) say while the database is down: the
- * outage once, a reminder at most once a minute, and once when it is reachable again. Without it every tick of a
- * 100 ms timer logged a stack trace, which buries everything else an operator needs to read during an outage.
+ * What the log says while a dependency (the database, the broker) is away: one ERROR when its probe first fails, a
+ * reminder at most once a minute, one INFO when the probe answers again. Only the probe decides whether the
+ * dependency is up or down; the background steps (relays, recovery, leases, purges, sweep, watch) that fail on it
+ * are counted, not logged one by one: a 100 ms timer would otherwise write a line, or a stack trace, per tick, and
+ * a step that happens to succeed in the middle of an outage (a read while writes fail) would declare it over. Steps
+ * that keep failing while the probe answers are said once a minute at most.
  */
 public final class OutageLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutageLog.class);
-    private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
 
+    private final String dependency;
+    private final String waiting;
     private boolean down;
-    private long lastLog;
-    private int failures;
+    private long lastLog = System.nanoTime() - 2 * MINUTE;
+    private int failedSteps;
+    private String lastStepError;
+    private String lastStep;
 
-    /** A background step could not reach the database; the route goes on at its next tick. */
+    /**
+     * @param dependency what is away, as the log names it ("the database")
+     * @param waiting what waits for it meanwhile, for the ERROR line
+     */
+    public OutageLog(String dependency, String waiting) {
+        this.dependency = dependency;
+        this.waiting = waiting;
+    }
+
+    /** A background step failed on the dependency (route configuration background-outages, relays): counted. */
     public synchronized void failed(@ExchangeProperty("CamelExceptionCaught") Exception error,
-            @ExchangeProperty("CamelFailureRouteId") String routeId) {
+            @ExchangeProperty("CamelFailureRouteId") String step) {
+        failedSteps++;
+        lastStepError = message(error);
+        lastStep = step;
+    }
+
+    /** The probe's answer, in the background every period: the one judge of up and down. */
+    public synchronized void probed(boolean up, String error) {
         long now = System.nanoTime();
-        failures++;
-        if (!down) {
+        if (!up && !down) {
             down = true;
             lastLog = now;
-            LOG.error("The database is unreachable ({} failed: {}); background work waits for it, logged again at"
-                    + " most once a minute until it recovers", routeId, message(error));
-        } else if (now - lastLog >= REMINDER_NANOS) {
+            LOG.error("{} is unreachable ({}); {} until it is back; logged again at most once a minute",
+                    capitalized(dependency), error, waiting);
+        } else if (!up && now - lastLog >= MINUTE) {
             lastLog = now;
-            LOG.warn("The database is still unreachable: {} background steps failed since the outage began; last: {}",
-                    failures, message(error));
-        }
-    }
-
-    /** A background step reached the database: an outage, if there was one, is over. */
-    public synchronized void succeeded() {
-        if (down) {
+            LOG.warn("{} is still unreachable ({}); {} background steps failed since the outage began", capitalized(
+                    dependency), error, failedSteps);
+        } else if (up && down) {
             down = false;
-            LOG.info("The database is reachable again after {} failed background steps", failures);
-            failures = 0;
+            lastLog = now;
+            LOG.info("{} is reachable again; {} background steps failed during the outage", capitalized(dependency),
+                    failedSteps);
+            failedSteps = 0;
+        } else if (up && failedSteps > 0 && now - lastLog >= MINUTE) {
+            lastLog = now;
+            LOG.warn("{} background step(s) failed on {} although it answers its probe; last: {} ({})", failedSteps,
+                    dependency, lastStepError, lastStep);
+            failedSteps = 0;
+        } else if (up && now - lastLog >= MINUTE) {
+            failedSteps = 0;
         }
     }
 
-    private static String message(Exception error) {
+    public synchronized boolean down() {
+        return down;
+    }
+
+    private static String capitalized(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** The deepest message of an error: what the driver or client said, without the layers above it. */
+    public static String message(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

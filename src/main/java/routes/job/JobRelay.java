@@ -39,7 +39,8 @@ public final class JobRelay {
     private final AtomicInteger backlog = new AtomicInteger();
     private final int batch;
     private final int maxBacklog;
-    private final routes.messaging.SendFailureLog failures = new routes.messaging.SendFailureLog(LOG);
+    /** Told of a batch the broker did not take: the broker's outage log counts it (its probe reports the outage). */
+    private final routes.health.OutageLog brokerOutage;
 
     private final JobStore jobs;
     /** Before the service took requests: every job committed earlier is no longer in any relay of this instance. */
@@ -49,7 +50,8 @@ public final class JobRelay {
      * @param batch at most this many messages per broker transaction
      * @param maxBacklog jobs waiting beyond this many are left to recovery, so a broker outage cannot fill the heap
      */
-    public JobRelay(JobStore jobs, int batch, int maxBacklog) {
+    public JobRelay(JobStore jobs, int batch, int maxBacklog, routes.health.OutageLog brokerOutage) {
+        this.brokerOutage = brokerOutage;
         this.jobs = jobs;
         this.batch = batch;
         this.maxBacklog = maxBacklog;
@@ -111,8 +113,9 @@ public final class JobRelay {
      * most, not once per batch while the broker is away.
      */
     public void failed(List<Handoff> batch, Exception error) {
-        failures.warn("Hand-off of {} job(s) failed; recovery sends them once the job queue is reachable: {}",
+        LOG.debug("Hand-off of {} job(s) failed; recovery sends them once the job queue is reachable: {}",
                 batch.size(), error.getMessage());
+        brokerOutage.failed(error, "job-relay");
     }
 
 

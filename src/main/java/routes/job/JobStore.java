@@ -163,6 +163,12 @@ public final class JobStore {
                 rs -> new JobRelay.Handoff(db.dialect().uuid(rs, "id"), rs.getString("task_id")), cutoff, max));
     }
 
+    /** Jobs committed and waiting for their first hand-off to the job queue (the relay's or recovery's). */
+    public long awaitingHandoff() {
+        return db.read(c -> db.queryOne(c, "SELECT COUNT(*) FROM ingest_jobs WHERE status = '" + JobStatus.QUEUED
+                + "' AND handed_off_at IS NULL AND deleted_at IS NULL", rs -> rs.getLong(1)).orElse(0L));
+    }
+
     /** Records the hand-off of a job's current message: its broker message id becomes the task_id. */
     public void handedOff(String jobId, String taskId) {
         String clock = db.dialect().clock();

@@ -10,9 +10,14 @@ import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 public final class BrokerConnection extends ServiceSupport {
 
     private final JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+    /** The probe's own factory: the pool's knows connections that died and may wait on them. */
+    private final ActiveMQConnectionFactory probe;
 
     public BrokerConnection(String url, String user, String password, int maxConnections) {
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, user, password);
+        probe = new ActiveMQConnectionFactory(url, user, password);
+        probe.setReconnectAttempts(0);
+        probe.setCallTimeout(2000);
         // Fail a send fast while the broker is away (the job stays queued and recovery hands it over later)
         // instead of holding an HTTP request; the pool replaces broken connections, consumers reconnect by themselves.
         artemis.setReconnectAttempts(0);
@@ -44,10 +49,13 @@ public final class BrokerConnection extends ServiceSupport {
         }
     }
 
-    /** Opens and closes a connection: throws when the broker cannot be reached (readiness). */
+    /**
+     * Opens and closes a connection of its own, past the pool: a pooled connection whose broker died can still answer
+     * from the client's side. Throws when the broker cannot be reached (readiness).
+     */
     public void check() throws jakarta.jms.JMSException {
-        try (jakarta.jms.Connection connection = connectionFactory().createConnection()) {
-            connection.getMetaData();
+        try (jakarta.jms.Connection connection = probe.createConnection()) {
+            connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE).close();
         }
     }
 
@@ -63,5 +71,6 @@ public final class BrokerConnection extends ServiceSupport {
     @Override
     protected void doStop() {
         pool.stop();
+        probe.close();
     }
 }

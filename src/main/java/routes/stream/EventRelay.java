@@ -22,7 +22,8 @@ public final class EventRelay {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventRelay.class);
 
     private long renewAt;
-    private final routes.messaging.SendFailureLog failures = new routes.messaging.SendFailureLog(LOG);
+    /** Told of a batch the broker did not take: the broker's outage log counts it (its probe reports the outage). */
+    private final routes.health.OutageLog brokerOutage;
 
     /**
      * @param sending told of each batch before it is sent (this instance's hub then knows its events when they come
@@ -30,7 +31,9 @@ public final class EventRelay {
      * @param relayed told how many events each batch put on the topic (the metrics count them)
      */
     public EventRelay(JobEvents events, String owner, Duration lease, int batch,
-            java.util.function.Consumer<List<JobEvents.Stored>> sending, java.util.function.IntConsumer relayed) {
+            java.util.function.Consumer<List<JobEvents.Stored>> sending, java.util.function.IntConsumer relayed,
+            routes.health.OutageLog brokerOutage) {
+        this.brokerOutage = brokerOutage;
         this.sending = sending;
         this.relayed = relayed;
         this.events = events;
@@ -66,7 +69,9 @@ public final class EventRelay {
      * minute at most, not on every tick of the relay timer.
      */
     public void failed(@org.apache.camel.ExchangeProperty("CamelExceptionCaught") Exception error) {
-        failures.warn("Events stay in the outbox until the audit topic is reachable again: {}", error.getMessage());
+        // the events stay in the outbox and go with a later batch
+        LOG.debug("Events stay in the outbox until the audit topic is reachable again: {}", error.getMessage());
+        brokerOutage.failed(error, "status-relay");
     }
 
     /** Retention of published events, called by the purge route. */

@@ -46,8 +46,13 @@ class GracefulShutdownTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> first.get(path).json().get("status").asText()
                     .equals("running"));
         } finally {
-            assertThat(first.terminate(Duration.ofSeconds(25))).as("exited within its grace period").isTrue();
+            long sigterm = System.nanoTime();
+            assertThat(first.terminate(Duration.ofSeconds(25))).as("exited").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - sigterm)).as("within its grace of 10 s")
+                    .isLessThan(Duration.ofSeconds(11));
         }
+        String log = Files.readString(first.log());
+        assertThat(log).contains("Job " + job + " handed back to the queue").contains("Cortex Ingest stopped");
         try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT status, message FROM ingest_jobs WHERE id = '" + job + "'")) {
             assertThat(rs.next()).isTrue();
@@ -63,6 +68,38 @@ class GracefulShutdownTest {
             // was not the job's fault and did not use up its budget)
             assertThat(done.get("attempts").asInt()).isEqualTo(2);
             assertThat(second.get(path + "/documents").json().get("items")).hasSize(1);
+        }
+    }
+
+    /**
+     * An attempt that reaches no checkpoint within the grace (here a stage that pauses for a minute) does not hold
+     * the process: it exits when the grace is over, saying so, and the job is taken over after its lease.
+     */
+    @Test
+    void theProcessExitsWhenItsGraceIsOverWhateverStillRuns() throws Exception {
+        String db = TestDatabase.sqlite(tmp);
+        Path sources = Files.createDirectories(tmp.resolve("sources"));
+        Path doc = Files.writeString(sources.resolve("stuck.txt"), "a document whose stage does not end\n");
+        Map<String, String> env = ProcessApp.env(tmp, db, "all");
+        env.put("CORTEX_TESTING_STAGE_DELAY_MS", "60000");
+        env.put("CORTEX_SHUTDOWN_GRACE_SECONDS", "4");
+        ProcessApp first = ProcessApp.start(tmp, "stuck-first", env);
+        String project = first.postJson("/api/projects", "{\"name\":\"stuck\"}").json().get("id").asText();
+        String job = first.postJson("/api/projects/" + project + "/ingest/jobs", "{\"source_path\":\"" + doc + "\"}")
+                .json().get("id").asText();
+        String path = "/api/projects/" + project + "/ingest/jobs/" + job;
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.get(path).json().get("status").asText()
+                .equals("running"));
+        long sigterm = System.nanoTime();
+        assertThat(first.terminate(Duration.ofSeconds(20))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - sigterm)).as("within its grace of 4 s")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(Files.readString(first.log())).contains("did not finish within its grace of 4 s");
+        env.put("CORTEX_TESTING_STAGE_DELAY_MS", "0");
+        try (ProcessApp second = ProcessApp.start(tmp, "stuck-second", env)) {
+            JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> second.get(path).json(),
+                    j -> j.get("status").asText().equals("completed"));
+            assertThat(done.get("attempts").asInt()).isEqualTo(2);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.awaitility.Awaitility;
+import routes.support.BrokerServer;
 import routes.support.ProcessApp;
 import routes.support.S3ProxyServer;
 import routes.support.TestApp;
@@ -35,7 +36,7 @@ final class Cluster implements AutoCloseable {
     final String db;
     final int brokerPort = TestApp.freePort();
     final int s3Port = TestApp.freePort();
-    private Process broker;
+    private final BrokerServer broker;
     private S3ProxyServer s3;
     /** Consumer threads of each worker process: how many attempts a kill can catch at once. */
     static final int WORKER_THREADS = 3;
@@ -51,6 +52,7 @@ final class Cluster implements AutoCloseable {
         this.dir = dir;
         this.db = TestDatabase.freshPostgres();
         Files.createDirectories(dir.resolve("sources"));
+        broker = new BrokerServer(dir, brokerPort);
         startBroker();
         s3 = S3ProxyServer.start(dir.resolve("s3"), s3Port);
         api = ProcessApp.startJar(dir, "api", env("api", "api"), "-Xmx256m");
@@ -125,31 +127,12 @@ final class Cluster implements AutoCloseable {
     }
 
     void startBroker() {
-        try {
-            Path log = dir.resolve("broker-" + System.nanoTime() + ".log");
-            broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(),
-                    dir.resolve("broker").toString(), String.valueOf(brokerPort))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                if (!broker.isAlive()) {
-                    throw new IllegalStateException("the broker exited: " + Files.readString(log));
-                }
-                try (var s = new java.net.Socket("127.0.0.1", brokerPort)) {
-                    return true;
-                } catch (IOException notYet) {
-                    return false;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        broker.start();
     }
 
     /** kill -9 of the broker process. */
     void killBroker() throws InterruptedException {
-        broker.destroyForcibly();
-        broker.waitFor();
+        broker.kill();
     }
 
     void stopS3() {
@@ -221,7 +204,7 @@ final class Cluster implements AutoCloseable {
             api.close();
         }
         if (broker != null) {
-            broker.destroyForcibly();
+            broker.close();
         }
         if (s3 != null) {
             s3.close();

@@ -192,6 +192,16 @@ public final class ProcessApp extends ApiClient implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /** SIGTERM without waiting: the test goes on talking to the process while it shuts down. */
+    public void signalTerminate() {
+        process.destroy();
+    }
+
+    /** True when the process exited within {@code timeout}. */
+    public boolean waitForExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop. */
     public void kill() {
         process.destroyForcibly();

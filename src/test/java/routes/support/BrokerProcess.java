@@ -1,11 +1,11 @@
-package routes.reliability;
+package routes.support;
 
 import java.util.Map;
 
 import routes.messaging.EmbeddedBroker;
 
 /**
- * An Artemis broker as a process of its own, for the fault suite: the same {@code artemis/broker.xml} the service
+ * An Artemis broker as a process of its own, for the tests (the fault suite, broker outages): the same {@code artemis/broker.xml} the service
  * embeds, with its journal in a directory given on the command line, so that a killed broker started again on the
  * same directory has every durable message and subscription it had. Runs until it is killed.
  */
