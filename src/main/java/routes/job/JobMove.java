@@ -23,6 +23,7 @@ import java.util.Set;
  * TAKE_OVER  running                        running                 expired (its worker died)
  * PROGRESS   running                        running                 held by the attempt
  * RETRY      running                        queued                  held by the attempt
+ * HAND_BACK  running                        queued                  held by the attempt
  * COMPLETE   running                        completed               held by the attempt
  * FAIL       running                        failed                  held by the attempt
  * ABANDON    queued, running                failed                  - (claimable, attempts used up)
@@ -42,6 +43,8 @@ public enum JobMove {
     PROGRESS(Lease.HELD, Map.of(RUNNING, RUNNING)),
     /** A failed attempt that will be retried: the job waits queued for its next attempt. */
     RETRY(Lease.HELD, Map.of(RUNNING, QUEUED)),
+    /** The service is shutting down: the attempt gives its job back to the queue at its next checkpoint. */
+    HAND_BACK(Lease.HELD, Map.of(RUNNING, QUEUED)),
     COMPLETE(Lease.HELD, Map.of(RUNNING, COMPLETED)),
     FAIL(Lease.HELD, Map.of(RUNNING, FAILED)),
     /**

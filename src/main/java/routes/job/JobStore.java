@@ -185,14 +185,24 @@ public final class JobStore {
      */
     public boolean requeue(UUID jobId, String owner, String error, String message, long delayMillis, boolean counted,
             Integer maxAttempts) {
+        return requeue(JobMove.RETRY, jobId, owner, error, message, delayMillis, counted, maxAttempts);
+    }
+
+    /** running -> queued at shutdown ({@link JobMove#HAND_BACK}): at once, not counted against the job's budget. */
+    public boolean handBack(UUID jobId, String owner, String message) {
+        return requeue(JobMove.HAND_BACK, jobId, owner, null, message, 0, false, null);
+    }
+
+    private boolean requeue(JobMove move, UUID jobId, String owner, String error, String message, long delayMillis,
+            boolean counted, Integer maxAttempts) {
         Instant now = Dialect.now();
-        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.RETRY)
+        return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(move)
                 + ", error_message = ?, message = ?, next_attempt_at = " + clockPlus() + ", updated_at = ?,"
                 + " spared_attempts = spared_attempts + ?, max_attempts = COALESCE(?, max_attempts),"
                 + " lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND " + where(JobMove.RETRY),
+                + " WHERE id = ? AND " + where(move),
                 error, message, delayMillis, now, counted ? 0 : 1, maxAttempts, jobId, owner), jobId, JobEvents.UPDATED,
-                JobMove.RETRY));
+                move));
     }
 
     /** Extends the lease of attempts still running; called by the lease renewal route while they work. */

@@ -58,7 +58,7 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
         for (JobMove move : JobMove.values()) {
             moves.put(move, Counter.builder("cortex.jobs.moves").tag("move", move.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Job changes by move: claim (an attempt began), take_over (an attempt began in place of"
-                            + " one whose worker vanished), progress, retry (also hand-backs and storage waits), complete,"
+                            + " one whose worker vanished), progress, retry (also waits for storage), hand_back (at shutdown),"
                             + " fail, abandon (attempts used up by workers that vanished), cancel, delete, retire")
                     .register(registry));
         }

@@ -83,15 +83,22 @@ public final class FaultInjection implements StageHook {
         pause(fileDelayMillis);
     }
 
+    /**
+     * Work that an interrupt does not stop, as work in native code or a busy parser is not stopped by one (a forced
+     * shutdown interrupts): the attempt goes on to its next checkpoint. The interrupt is kept for whoever looks next.
+     */
     private static void pause(long millis) {
         if (millis == 0) {
             return;
         }
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean interrupted = false;
+        for (long left; (left = until - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new JobStopped("interrupted");
         }
     }
 }

@@ -97,7 +97,7 @@ public final class JobOutcome {
         String jobId = run.job().id().toString();
         Instant now = Dialect.now();
         LOG.info("Job {} handed back to the queue: the service is shutting down", jobId);
-        if (!jobs.requeue(run.job().id(), run.attempt(), null, "Handed back to the queue at shutdown", 0, false, null)) {
+        if (!jobs.handBack(run.job().id(), run.attempt(), "Handed back to the queue at shutdown")) {
             throw new JobStopped("job " + jobId + " was cancelled or taken over before it was handed back");
         }
         return new RetryDecision(jobId, true, 0, now.toEpochMilli());
