@@ -129,7 +129,7 @@ public final class JobApi {
         String sourceUri = Json.text(request, "source_uri", "sourceUri");
         String sourcePath = Json.text(request, "source_path", "sourcePath");
         SourcePolicy.Source source = sources.resolve(project.id(), sourceUri, sourcePath);
-        String filename = ObjectKeys.requireSaneFileName(Json.text(request, "original_filename"));
+        String filename = ObjectKeys.clientFileName(Json.text(request, "original_filename"));
         String checksum = Json.text(request, "checksum");
         String mimeType = mimeType(Json.text(request, "mime_type"));
         Long byteSize = longField(request, "byte_size");

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.failure.InvalidRequest;
 import routes.failure.RefusedContent;
+import routes.storage.ContentTypes;
 import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
@@ -260,8 +261,12 @@ public final class MultipartReceiver implements StartupListener {
 
         @Override
         public void partStart(String name, String partFileName, String contentType) {
-            if ("file".equals(name) && file == null && partFileName != null) {
-                ObjectKeys.requireSaneFileName(partFileName);
+            if ("file".equals(name) && file != null) {
+                throw new InvalidRequest("One file per request: this request has a second 'file' part (send each"
+                        + " file in a request of its own)");
+            }
+            if ("file".equals(name)) {
+                String given = ObjectKeys.clientFileName(partFileName);
                 if (contentType != null && contentType.length() > 255) {
                     throw new InvalidRequest("The file part's Content-Type is too long (at most 255 characters)");
                 }
@@ -272,7 +277,8 @@ public final class MultipartReceiver implements StartupListener {
                 } catch (IOException e) {
                     throw unwritable(e);
                 }
-                fileName = partFileName;
+                // a part without a name is named by its type: upload.txt, upload.pdf ...
+                fileName = given != null ? given : ContentTypes.nameFor(contentType);
                 declaredType = contentType;
                 target = Target.FILE;
             } else if ("checksum".equals(name) && partFileName == null && checksum == null) {

@@ -36,13 +36,14 @@ public final class GuardedHttpClient implements Closeable {
         DnsResolver dns = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                return guard.checkedAddresses(host);
+                // without a port: checked as the default one (an allowed host's other ports stay internal)
+                return guard.checkedAddresses(host, -1);
             }
 
             @Override
             public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
                 List<InetSocketAddress> out = new ArrayList<>();
-                for (InetAddress a : guard.checkedAddresses(host)) {
+                for (InetAddress a : guard.checkedAddresses(host, port)) {
                     out.add(new InetSocketAddress(a, port));
                 }
                 return out;

@@ -54,6 +54,20 @@ public final class ContentTypes {
         return type.isEmpty() ? null : type;
     }
 
+    /** A name for a file that came without one: {@code upload} with the extension of its declared type. */
+    public static String nameFor(String declaredType) {
+        String type = canonical(declaredType);
+        String ext = type == null ? null : switch (type) {
+            case TEXT -> "txt";
+            case "text/markdown" -> "md";
+            case "application/gzip" -> "gz";
+            case "application/x-tar" -> "tar";
+            default -> BY_EXTENSION.entrySet().stream().filter(e -> e.getValue().equals(type)).map(Map.Entry::getKey)
+                    .findFirst().orElse(null);
+        };
+        return ext == null ? "upload" : "upload." + ext;
+    }
+
     public static Optional<String> fromName(String fileName) {
         if (fileName == null) {
             return Optional.empty();

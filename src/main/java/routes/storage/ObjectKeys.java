@@ -115,19 +115,30 @@ public final class ObjectKeys {
     }
 
     /**
-     * A file name as a client gave it (kept as the job's original_filename): refused when it holds control
-     * characters (NUL among them, which PostgreSQL cannot store) or is longer than any file system allows.
+     * A file name as a client or a watched key gave it, as the job keeps and shows it (original_filename): its last
+     * path segment ({@code /} and {@code \} both separate, so {@code ../../etc/x.txt} is {@code x.txt} and
+     * {@code C:\Users\me\report.txt} is {@code report.txt}); refused when it holds control characters (NUL among
+     * them, which PostgreSQL cannot store) or bidirectional controls (U+202E shows {@code \u202Egpj.exe} as
+     * "exe.jpg"), or is longer than any file system allows. Null, or no name left: null, and the caller falls back
+     * to the source's own name.
      */
-    public static String requireSaneFileName(String fileName) {
+    public static String clientFileName(String fileName) {
         if (fileName == null) {
             return null;
         }
-        if (fileName.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidRequest("File name contains control characters: send a plain name");
+        if (fileName.codePoints().anyMatch(cp -> Character.isISOControl(cp) || bidiControl(cp))) {
+            throw new InvalidRequest("File name contains control or text-direction characters: send a plain name");
         }
-        if (fileName.length() > MAX_ORIGINAL_NAME) {
+        if (fileName.codePointCount(0, fileName.length()) > MAX_ORIGINAL_NAME) {
             throw new InvalidRequest("File name too long: at most " + MAX_ORIGINAL_NAME + " characters");
         }
-        return fileName;
+        String last = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1).strip();
+        return last.isEmpty() || last.equals(".") || last.equals("..") ? null : last;
+    }
+
+    /** Characters that reorder what follows them on screen: a name holding one shows as another. */
+    private static boolean bidiControl(int cp) {
+        return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E)
+                || (cp >= 0x2066 && cp <= 0x2069);
     }
 }

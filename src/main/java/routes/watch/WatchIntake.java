@@ -87,12 +87,13 @@ public final class WatchIntake {
      * (no control characters), or the object is rejected before it is read.
      */
     private static void saneName(WatchedObject o) {
-        if (o.key().codePoints().anyMatch(Character::isISOControl)) {
+        if (o.key().codePoints().anyMatch(cp -> Character.isISOControl(cp) || (cp >= 0x202A && cp <= 0x202E)
+                || (cp >= 0x2066 && cp <= 0x2069))) {
             throw new ObjectRejected("Key contains control characters: " + o.uri().replaceAll("\\p{Cntrl}", "?"), null,
                     "rename the object without control characters (tabs, line breaks and the like)");
         }
         try {
-            ObjectKeys.requireSaneFileName(o.fileName());
+            ObjectKeys.clientFileName(o.fileName());
         } catch (InvalidRequest e) {
             throw new ObjectRejected(e.getMessage() + " (" + o.uri() + ")", null, "rename the object");
         }

@@ -25,7 +25,53 @@ class ChunkSplitterTest {
                 // no gap, and nothing repeated beyond the overlap
                 assertThat(c.start()).isLessThanOrEqualTo(chunks.get(i - 1).end());
                 assertThat(chunks.get(i - 1).end() - c.start()).isBetween(0, 50);
+                // a chunk starts at a word's start, never with the tail of a word
+                assertThat(Character.isWhitespace(text.charAt(c.start() - 1))).as("start of chunk %d", i).isTrue();
             }
+        }
+    }
+
+    @Test
+    void aChunkStartsAtALineOrSentenceStartInsideTheOverlap() {
+        String handbook = ("The worker runs every stage of a job. Each stage progress is written to the job. ").repeat(40)
+                + "\nA new line starts here and goes on for a while with words. ".repeat(20);
+        List<Chunk> chunks = new ChunkSplitter(400, 120).split(handbook);
+        for (Chunk c : chunks.subList(1, chunks.size())) {
+            char before = handbook.charAt(c.start() - 1);
+            assertThat(before == '\n' || (before == ' ' && handbook.charAt(c.start() - 2) == '.'))
+                    .as("chunk %d starts %s", c.ordinal(), c.text().substring(0, 20)).isTrue();
+        }
+    }
+
+    @Test
+    void offsetsCountCodePointsAndNoCharacterIsCutInHalf() {
+        String text = "a" + "\uD83D\uDE00".repeat(1500);
+        List<Chunk> chunks = new ChunkSplitter(1000, 100).split(text);
+        assertThat(chunks).hasSize(2);
+        int[] points = text.codePoints().toArray();
+        for (Chunk c : chunks) {
+            assertThat(c.end() - c.start()).isLessThanOrEqualTo(1000);
+            assertThat(c.text()).isEqualTo(new String(points, c.start(), c.end() - c.start()));
+            assertThat(c.text().codePoints().noneMatch(cp -> Character.isSurrogate((char) cp))).isTrue();
+        }
+        assertThat(chunks.get(chunks.size() - 1).end()).isEqualTo(points.length).isEqualTo(1501);
+    }
+
+    @Test
+    void aGraphemeClusterIsNotCutWhereThatCanBeAvoided() {
+        // a family (woman, ZWJ, woman, ZWJ, girl) and a letter with a combining accent: each one cluster
+        String family = "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        String text = (family + "e\u0301").repeat(400);
+        java.util.regex.Matcher boundaries = java.util.regex.Pattern.compile("\\b{g}").matcher(text);
+        java.util.Set<Integer> allowed = new java.util.HashSet<>();
+        while (boundaries.find()) {
+            allowed.add(boundaries.start());
+        }
+        int[] points = text.codePoints().toArray();
+        for (Chunk c : new ChunkSplitter(97, 10).split(text)) {
+            int end = text.offsetByCodePoints(0, c.end());
+            assertThat(allowed).as("chunk %d ends inside a cluster", c.ordinal()).contains(end);
+            assertThat(c.text()).isEqualTo(new String(points, c.start(), c.end() - c.start()));
         }
     }
 
@@ -66,9 +112,9 @@ class ChunkSplitterTest {
     }
 
     @Test
-    void cutsUnbrokenTextAtTheWindow() {
+    void cutsUnbrokenTextAtTheWindowWithoutStartingInsideTheWord() {
         List<Chunk> chunks = new ChunkSplitter(10, 2).split("x".repeat(25));
-        assertThat(chunks).extracting(Chunk::start).containsExactly(0, 8, 16);
+        assertThat(chunks).extracting(Chunk::start).containsExactly(0, 10, 20);
         assertThat(chunks.get(2).end()).isEqualTo(25);
     }
 
@@ -77,7 +123,7 @@ class ChunkSplitterTest {
         // 4 MB of one letter: a boundary search that scanned back to the start of the text each time took minutes here
         String text = "a".repeat(4 * 1024 * 1024);
         List<Chunk> chunks = new ChunkSplitter(1000, 100).split(text);
-        assertThat(chunks).hasSize((text.length() - 100) / 900 + 1);
+        assertThat(chunks).hasSize((text.length() + 999) / 1000);
         assertThat(chunks).allSatisfy(c -> assertThat(c.end() - c.start()).isEqualTo(Math.min(1000, text.length() - c.start())));
     }
 

@@ -57,7 +57,7 @@ class ProcessingChainTest {
                 .redirect("/go/private", "http://10.1.2.3/internal.txt");
         app = TestApp.start(TestDatabase.sqlite(tmp), tmp.resolve("data"), Map.of(
                 "cortex.local-source-roots", sources.toString(),
-                "cortex.fetch.allowed-hosts", "127.0.0.1",
+                "cortex.fetch.allowed-hosts", web.hostAndPort(),
                 "cortex.fetch.read-timeout-ms", "500",
                 "cortex.storage.max-upload-mb", "1",
                 "cortex.index.max-file-kb", "64",

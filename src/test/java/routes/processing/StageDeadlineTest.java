@@ -28,7 +28,7 @@ class StageDeadlineTest {
         try (FileServer web = new FileServer().drip("/drip.txt", 50)
                 .file("/ok.txt", "text/plain", "fine".getBytes(StandardCharsets.UTF_8));
                 TestApp app = TestApp.start(TestDatabase.sqlite(tmp), tmp.resolve("data"), Map.of(
-                        "cortex.fetch.allowed-hosts", "127.0.0.1",
+                        "cortex.fetch.allowed-hosts", web.hostAndPort(),
                         "cortex.worker.concurrency", "1",
                         "cortex.worker.stage-deadline-seconds", "3",
                         "cortex.task.max-retries", "0"))) {

@@ -121,7 +121,7 @@ class RemoteSourceGuardTest {
     void everyAddressOfAHostIsChecked() {
         AddressGuard guard = new AddressGuard(false, List.of(), host -> new InetAddress[] {
                 InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")});
-        assertThatThrownBy(() -> guard.checkedAddresses("mixed.example"))
+        assertThatThrownBy(() -> guard.checkedAddresses("mixed.example", 80))
                 .isInstanceOf(AddressGuard.Refused.class).hasMessageContaining("169.254.169.254");
     }
 }

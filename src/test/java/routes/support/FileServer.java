@@ -27,6 +27,11 @@ public final class FileServer implements AutoCloseable {
         server.start();
     }
 
+    /** The host and port of this server, as CORTEX_FETCH_ALLOWED_HOSTS names an allowed server. */
+    public String hostAndPort() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
