@@ -82,6 +82,11 @@ public final class AccessGate {
             });
             return;
         }
+        if (presented == null && request.getParam("access_token") != null) {
+            HttpErrorPages.refuse(ctx, 401, "Send the API key as Authorization: Bearer <key>: ?access_token= is taken"
+                    + " on the stream routes only (in any other URL a key ends up in proxy logs and browser history)");
+            return;
+        }
         if (!project.matches()) {
             HttpErrorPages.refuse(ctx, 401, presented == null
                     ? "An API key is required: send Authorization: Bearer <key>"
@@ -138,6 +143,11 @@ public final class AccessGate {
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
+        }
+        // in a URL a key ends up in proxy logs and browser history: only where a browser cannot send a header (a
+        // WebSocket's upgrade, an EventSource), that is the stream routes
+        if (!request.path().startsWith("/api/stream/")) {
+            return null;
         }
         String token = request.getParam("access_token");
         return token == null || token.isBlank() ? null : token.trim();

@@ -115,7 +115,7 @@ public final class JobApi {
     }
 
     public CreatedJob create(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
-            @Header("Content-Type") String contentType, @Body String body) {
+            @Header("Content-Type") String contentType, @Body Object body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
         return once(project.id(), key(idempotencyKey, "jobs", request), k -> intake.create(newJob(project, request), k));
@@ -152,7 +152,7 @@ public final class JobApi {
      * has to find out which half of it exists.
      */
     public CreatedBatch createBatch(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
-            @Header("Content-Type") String contentType, @Body String body) {
+            @Header("Content-Type") String contentType, @Body Object body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
         JsonNode items = request.get("jobs");
@@ -293,7 +293,7 @@ public final class JobApi {
     }
 
     public CreatedJob ingest(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
-            @Header("Content-Type") String contentType, @Body String body) {
+            @Header("Content-Type") String contentType, @Body Object body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
         return once(project.id(), key(idempotencyKey, "ingest", request), key -> ingest(project, request, key));

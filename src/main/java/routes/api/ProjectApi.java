@@ -35,14 +35,14 @@ public final class ProjectApi {
         this.keys = keys;
     }
 
-    public Object create(@Header("Content-Type") String contentType, @Body String body) {
+    public Object create(@Header("Content-Type") String contentType, @Body Object body) {
         JsonNode request = Json.object(mapper, contentType, body);
         String name = Json.text(request, "name");
         if (name == null || name.isBlank()) {
             throw new InvalidRequest("Field 'name' is required");
         }
         name = name.strip();
-        if (name.length() > MAX_NAME) {
+        if (name.codePointCount(0, name.length()) > MAX_NAME) {
             throw new InvalidRequest("Field 'name' must be at most " + MAX_NAME + " characters");
         }
         if (name.codePoints().anyMatch(Character::isISOControl)) {

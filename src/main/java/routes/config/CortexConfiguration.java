@@ -391,11 +391,12 @@ public class CortexConfiguration implements CamelConfiguration {
         TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"), parsers);
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
         registry.bind("verifyStage", new VerifyStage(progress));
-        registry.bind("detectStage", new DetectStage(progress, new TypeDetector(), extractor));
+        ArchiveUnpacker unpacker = new ArchiveUnpacker(settings.positiveInt("cortex.index.max-archive-mb") * 1024L * 1024L,
+                settings.positiveInt("cortex.index.max-archive-entries"));
+        registry.bind("detectStage", new DetectStage(progress, new TypeDetector(), extractor, unpacker, tempDir));
         registry.bind("extractStage", new ExtractStage(progress, extractor));
         registry.bind("indexStage", new IndexStage(progress,
-                new ArchiveUnpacker(settings.positiveInt("cortex.index.max-archive-mb") * 1024L * 1024L,
-                        settings.positiveInt("cortex.index.max-archive-entries")),
+                unpacker,
                 new TreeIndexer(settings.positiveInt("cortex.index.max-file-kb") * 1024L,
                         settings.positiveInt("cortex.index.max-files"),
                         settings.positiveInt("cortex.index.max-tree-mb") * 1024L * 1024L), extractor, tempDir,

@@ -244,6 +244,12 @@ final class SettingRules {
             }
         }
         embeddedBroker(s);
+        // a text file within the upload limit has at most as many characters as bytes: it can always be extracted
+        if (s.positiveInt("cortex.extract.max-chars") < s.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L) {
+            throw Settings.invalid("cortex.extract.max-chars", s.string("cortex.extract.max-chars"), "at least"
+                    + " CORTEX_STORAGE_MAX_UPLOAD_MB in bytes (" + s.positiveInt("cortex.storage.max-upload-mb") * 1024L
+                    * 1024L + "): a text upload the service accepts must be one it can extract");
+        }
         if (s.string("cortex.jobs.queue").equals(s.string("cortex.jobs.dead-letter-queue"))) {
             throw Settings.invalid("cortex.jobs.dead-letter-queue", s.string("cortex.jobs.dead-letter-queue"),
                     "a queue other than cortex.jobs.queue");

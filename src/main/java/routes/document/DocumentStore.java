@@ -59,7 +59,7 @@ public final class DocumentStore {
             db.update(c, "INSERT INTO documents (id, project_id, job_id, parent_id, path, title, mime_type, byte_size, checksum,"
                     + " char_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     id, projectId, jobId, parent, d.path(), d.title(), d.mimeType(), d.byteSize(), d.checksum(),
-                    (long) d.text().length(), now);
+                    (long) d.characters(), now);
             insertChunks(c, id, d.chunks(), now);
             if (canonical == null) {
                 canonical = id;
@@ -82,7 +82,7 @@ public final class DocumentStore {
                 db.update(c, "INSERT INTO documents (id, project_id, job_id, parent_id, path, title, mime_type, byte_size,"
                         + " checksum, char_count, created_at, staged_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         id, projectId, jobId, parent, d.path(), d.title(), d.mimeType(), d.byteSize(), d.checksum(),
-                        (long) d.text().length(), now, attempt);
+                        (long) d.characters(), now, attempt);
                 insertChunks(c, id, d.chunks(), now);
                 ids.add(id);
             }

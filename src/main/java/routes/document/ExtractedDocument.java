@@ -6,6 +6,11 @@ import java.util.List;
 public record ExtractedDocument(String path, String title, String mimeType, Long byteSize, String checksum,
         String text, List<Chunk> chunks) {
 
+    /** Its length in characters: Unicode code points, as the API counts them. */
+    public int characters() {
+        return text.codePointCount(0, text.length());
+    }
+
     public ExtractedDocument withChunks(List<Chunk> newChunks) {
         return new ExtractedDocument(path, title, mimeType, byteSize, checksum, text, newChunks);
     }

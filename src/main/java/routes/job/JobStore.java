@@ -437,8 +437,9 @@ public final class JobStore {
     }
 
     /**
-     * running -> completed, with what verification learned about the source (size; SHA-256 and type where the job
-     * had none), in case the stage writes that carry it were coalesced away.
+     * running -> completed, with what the attempt learned about the source: its size, its SHA-256 where the job had
+     * none, and its type as detected, which replaces whatever a request claimed (a path job's mime_type is a claim;
+     * the bytes decide, as they do for an upload).
      */
     public boolean complete(Connection c, UUID jobId, String owner, UUID canonicalDocumentId, String message,
             SourceFacts facts) throws SQLException {
@@ -447,7 +448,7 @@ public final class JobStore {
                 + ", stage = ?, progress = 1.0, message = ?,"
                 + " error_message = NULL, canonical_document_id = ?, completed_at = ?, updated_at = ?, lease_owner = NULL,"
                 + " lease_expires_at = NULL, byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
-                + " mime_type = COALESCE(mime_type, ?)"
+                + " mime_type = COALESCE(?, mime_type)"
                 + " WHERE id = ? AND " + where(JobMove.COMPLETE),
                 JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
                 facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED, JobMove.COMPLETE);

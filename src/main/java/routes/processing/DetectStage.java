@@ -18,11 +18,16 @@ public final class DetectStage {
     private final StageProgress progress;
     private final TypeDetector detector;
     private final TextExtractor extractor;
+    private final ArchiveUnpacker unpacker;
+    private final java.nio.file.Path tempDir;
 
-    public DetectStage(StageProgress progress, TypeDetector detector, TextExtractor extractor) {
+    public DetectStage(StageProgress progress, TypeDetector detector, TextExtractor extractor,
+            ArchiveUnpacker unpacker, java.nio.file.Path tempDir) {
         this.progress = progress;
         this.detector = detector;
         this.extractor = extractor;
+        this.unpacker = unpacker;
+        this.tempDir = tempDir;
     }
 
     public JobRun detect(JobRun run) {
@@ -33,6 +38,13 @@ public final class DetectStage {
         }
         String type = ContentTypes.reconcile(run.declaredType(), detector.detect(run.source(), run.fileName()),
                 run.fileName());
+        if ("application/gzip".equals(type) && ArchiveUnpacker.compressedSingleFile(run.source())) {
+            // notes.txt.gz is notes.txt: a tree only when the gzip holds a tar
+            String inner = run.fileName().replaceFirst("(?i)\\.(gz|gzip)$", "");
+            run.decompressed(unpacker.decompress(run.source(), tempDir, progress.checkpoint(run, JobStage.DETECT)),
+                    inner.isBlank() ? "content" : inner);
+            type = ContentTypes.reconcile(null, detector.detect(run.source(), run.fileName()), run.fileName());
+        }
         if (!ArchiveUnpacker.isArchive(type) && !extractor.canExtract(type)) {
             throw new PermanentFailure("Unsupported content type for extraction: " + type + " (" + run.fileName() + ")");
         }

@@ -128,9 +128,28 @@ public final class JobRun {
         this.declaredType = fetched.declaredType();
     }
 
+    /**
+     * The source was a compressed single file ({@code notes.txt.gz}): from now on the attempt works on what it held,
+     * named without the compression's extension, its type detected afresh.
+     */
+    void decompressed(Path file, String name) {
+        temporary(file.getParent());
+        this.source = file;
+        this.fileName = name;
+        this.declaredType = null;
+        this.decompressed = true;
+        this.sourceType = "application/gzip";
+    }
+
+    /** The type of what was fetched, where it differs from what is extracted (a gzip of one file). */
+    private String sourceType;
+
+    /** Whether the source was decompressed: the job's declared type (application/gzip) no longer applies. */
+    private boolean decompressed;
+
     /** The type the source declared: validated at upload (the job's), or what an http server said. */
     String declaredType() {
-        return job.mimeType() != null ? job.mimeType() : declaredType;
+        return job.mimeType() != null && !decompressed ? job.mimeType() : declaredType;
     }
 
     void verified(long size, String sha256) {
@@ -141,6 +160,7 @@ public final class JobRun {
     /** What verification learned, for the next write of the job. */
     public JobStore.SourceFacts facts() {
         String named = source == null || tree ? null
+                : sourceType != null ? sourceType
                 : mimeType != null && !ContentTypes.OCTET_STREAM.equals(mimeType) ? mimeType
                 : ContentTypes.fromName(fileName).orElse(null);
         return new JobStore.SourceFacts(verifiedSize, verifiedChecksum, named);

@@ -91,7 +91,8 @@ public final class ParserProcess {
         Metadata metadata = new Metadata();
         metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
         metadata.set(Metadata.CONTENT_TYPE, mimeType);
-        BodyContentHandler handler = new BodyContentHandler(maxChars);
+        // Tika counts UTF-16 units; the limit is in code points (checked on the text): room for surrogate pairs
+        BodyContentHandler handler = new BodyContentHandler((int) Math.min(Integer.MAX_VALUE, 2L * maxChars));
         try (InputStream stream = TikaInputStream.get(file)) {
             parser.parse(stream, handler, metadata, new ParseContext());
         } catch (org.xml.sax.SAXException | org.apache.tika.exception.TikaException e) {

@@ -34,7 +34,7 @@ public final class StoreStage {
         boolean tree = run.indexable();
         String done = tree
                 ? "Indexed " + Counts.of(run.documents().size() - 1) + " files, " + Counts.of(chunkCount) + " chunks"
-                : "Extracted " + Counts.of(run.documents().get(0).text().length()) + " characters, "
+                : "Extracted " + Counts.of(run.documents().get(0).characters()) + " characters, "
                         + Counts.of(chunkCount) + " chunks";
         return complete(run, done, c -> documents.replaceForJob(c, run.job().projectId(), run.job().id(),
                 run.documents(), tree));

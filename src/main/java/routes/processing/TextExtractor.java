@@ -68,7 +68,7 @@ public final class TextExtractor {
         }
         if (plain(mimeType)) {
             String text = TextDecoder.decode(read(file));
-            if (text.length() > maxChars) {
+            if (exceedsLimit(text)) {
                 throw tooLong(name);
             }
             return new Extraction(text, title(text, mimeType, name, null));
@@ -90,6 +90,9 @@ public final class TextExtractor {
     private Extraction extraction(ParserProcesses.Answer answer, String mimeType, String name) {
         if (answer instanceof ParserProcesses.Text parsed) {
             String text = parsed.text().strip();
+            if (exceedsLimit(text)) {
+                throw tooLong(name);
+            }
             return new Extraction(text, title(text, mimeType, name, parsed.title()));
         }
         if (answer instanceof ParserProcesses.TooLong) {
@@ -112,7 +115,7 @@ public final class TextExtractor {
     /** A file of a repository or directory: text files only (binaries were skipped before). */
     public Extraction textFile(byte[] bytes, String path) {
         String text = TextDecoder.decode(bytes);
-        if (text.length() > maxChars) {
+        if (exceedsLimit(text)) {
             throw tooLong(path);
         }
         String name = path.substring(path.lastIndexOf('/') + 1);
@@ -147,6 +150,11 @@ public final class TextExtractor {
             }
         }
         return name;
+    }
+
+    /** Characters are code points, as everywhere: an emoji is one, not two UTF-16 units. */
+    private boolean exceedsLimit(String text) {
+        return text.length() > maxChars && text.codePointCount(0, text.length()) > maxChars;
     }
 
     private PermanentFailure tooLong(String name) {

@@ -90,6 +90,39 @@ public final class ArchiveUnpacker {
         return new Unpacked(target, singleTopFolder(target));
     }
 
+    /**
+     * Whether a gzip file holds one compressed file ({@code notes.txt.gz}) rather than a tar of a tree: its content
+     * does not start with a tar header ("ustar" at offset 257).
+     */
+    public static boolean compressedSingleFile(Path gzip) {
+        try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(gzip)))) {
+            byte[] head = in.readNBytes(263);
+            return head.length < 263 || !new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
+                    .equals("ustar");
+        } catch (IOException e) {
+            throw new PermanentFailure("Cannot read the gzip file: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The one file a gzip holds, decompressed into {@code tempDir}, within the archive limit (a gzip bomb fails its
+     * job, not the worker's disk).
+     */
+    public Path decompress(Path gzip, Path tempDir, Checkpoint checkpoint) {
+        Path target = Trees.createTemporary(tempDir, "gunzip-");
+        Path out = target.resolve("content");
+        try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(gzip)))) {
+            copy(in, out, maxBytes, checkpoint);
+            return out;
+        } catch (IOException e) {
+            Trees.deleteQuietly(target);
+            throw new PermanentFailure("Cannot read the gzip file: " + e.getMessage());
+        } catch (RuntimeException e) {
+            Trees.deleteQuietly(target);
+            throw e;
+        }
+    }
+
     private static ArchiveInputStream<?> open(InputStream raw, String mimeType) throws IOException {
         if (mimeType.equals("application/zip")) {
             return new ZipArchiveInputStream(raw);

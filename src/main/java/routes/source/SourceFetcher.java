@@ -54,7 +54,8 @@ public final class SourceFetcher {
 
     /** The same, asking {@code checkpoint} between reads whether to go on. */
     public Fetched fetch(String uri, String fileName, Path tempDir, Checkpoint checkpoint) {
-        if (storage.holds(uri)) {
+        // a stored object; a folder of the storage directory (a project's own folder, named by a path job) is a tree
+        if (storage.holds(uri) && !(SourceKind.of(uri) == SourceKind.LOCAL && Files.isDirectory(Path.of(URI.create(uri))))) {
             ObjectStore.LocalCopy copy = storage.fetch(uri, tempDir);
             return new Fetched(copy.path(), false, false, fileName, copy.temporary(), null);
         }

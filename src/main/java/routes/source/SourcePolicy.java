@@ -59,9 +59,23 @@ public final class SourcePolicy {
         this.guard = guard;
     }
 
-    /** From a job request: {@code source_uri} wins; {@code source_path} alone is a local path. */
+    /**
+     * From a job request: {@code source_uri}, or {@code source_path} (a local path). Both at once must name the same
+     * source: a job has one, and showing one while processing the other would be a lie.
+     */
     public Source resolve(UUID projectId, String sourceUri, String sourcePath) {
-        if (sourceUri != null && !sourceUri.isBlank()) {
+        boolean uri = sourceUri != null && !sourceUri.isBlank();
+        boolean path = sourcePath != null && !sourcePath.isBlank();
+        if (uri && path) {
+            Source byUri = resolveUri(projectId, sourceUri.trim());
+            Source byPath = resolvePath(projectId, sourcePath.trim());
+            if (!byUri.uri().equals(byPath.uri())) {
+                throw new InvalidRequest("Give one source: source_uri (" + sourceUri.trim() + ") and source_path ("
+                        + sourcePath.trim() + ") name different sources");
+            }
+            return byUri;
+        }
+        if (uri) {
             return resolveUri(projectId, sourceUri.trim());
         }
         if (sourcePath != null && !sourcePath.isBlank()) {

@@ -269,8 +269,9 @@ final class HostileCorpus {
         send("unterminated multipart", "POST", url, multipart,
                 part("b", "file", "a.txt", "text/plain", "hello".getBytes(), false));
         send("no file part", "POST", url, multipart, part("b", "other", null, "text/plain", "x".getBytes(), true));
-        send("file part without a file name", "POST", url, multipart,
-                part("b", "file", null, "text/plain", "x".getBytes(), true));
+        send("two file parts", "POST", url, multipart, concat(
+                part("b", "file", "a.txt", "text/plain", "hello".getBytes(), false),
+                part("b", "file", "b.txt", "text/plain", "world".getBytes(), true)));
         send("checksum mismatch", "POST", url, multipart, concat(
                 part("b", "checksum", null, null, "0".repeat(64).getBytes(), false),
                 part("b", "file", "a.txt", "text/plain", "hello".getBytes(), true)));

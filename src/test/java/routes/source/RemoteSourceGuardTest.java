@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import routes.failure.PermanentFailure;
+import routes.support.FileServer;
 import routes.support.GitHttpServer;
 import routes.support.SampleTree;
 
@@ -57,7 +58,7 @@ class RemoteSourceGuardTest {
 
     @Test
     void aRepositoryIsClonedOverSmartHttp() {
-        Path clone = cloner(new AddressGuard(false, List.of("127.0.0.1"))).cloneInto(git.url("/repo.git"), tmp);
+        Path clone = cloner(new AddressGuard(false, List.of("127.0.0.1:" + git.port()))).cloneInto(git.url("/repo.git"), tmp);
         assertThat(clone.resolve("README.md")).exists();
         assertThat(git.requests()).anyMatch(r -> r.startsWith("POST /repo.git/git-upload-pack"));
     }
@@ -66,7 +67,7 @@ class RemoteSourceGuardTest {
     void aGitRedirectIntoTheInternalNetworkIsRefused() {
         // the public server (allowed) sends the clone to localhost, which the guard does not allow
         git.redirectMovedTo("http://localhost:" + git.port() + "/");
-        RepositoryCloner cloner = cloner(new AddressGuard(false, List.of("127.0.0.1")));
+        RepositoryCloner cloner = cloner(new AddressGuard(false, List.of("127.0.0.1:" + git.port())));
         assertThatThrownBy(() -> cloner.cloneInto(git.url("/moved/repo.git"), tmp))
                 .isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("Refused to clone").hasMessageContaining("localhost");
@@ -78,10 +79,23 @@ class RemoteSourceGuardTest {
     void aGitRedirectToAnAllowedHostIsFollowed() {
         // the same redirect, with localhost allowed: proves the refusal above is the guard's, not a broken redirect
         git.redirectMovedTo("http://localhost:" + git.port() + "/");
-        Path clone = cloner(new AddressGuard(false, List.of("127.0.0.1", "localhost")))
+        Path clone = cloner(new AddressGuard(false, List.of("127.0.0.1:" + git.port(), "localhost:" + git.port())))
                 .cloneInto(git.url("/moved/repo.git"), tmp);
         assertThat(clone.resolve("README.md")).exists();
         assertThat(git.requests()).anyMatch(r -> r.startsWith("GET /repo.git/info/refs"));
+    }
+
+    @Test
+    void aRedirectToAnotherPortOfAnAllowedHostIsRefused() throws Exception {
+        // an entry with a port allows that port: another port of the same host is another server
+        try (FileServer allowed = new FileServer(); FileServer other = new FileServer()) {
+            other.file("/secret.txt", "text/plain", "not for you".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            allowed.redirect("/doc.txt", other.url("/secret.txt"));
+            HttpFetcher fetcher = fetcher(new AddressGuard(false, List.of(allowed.hostAndPort())));
+            assertThatThrownBy(() -> fetcher.download(java.net.URI.create(allowed.url("/doc.txt")).toString(), tmp,
+                    routes.source.Checkpoint.NONE)).isInstanceOf(PermanentFailure.class)
+                    .hasMessageContaining("other ports only");
+        }
     }
 
     /** Public (TEST-NET-3, never answers) for the first question, loopback for every one after. */
