@@ -44,8 +44,8 @@ public final class ErrorResponses {
                     message.getHeader(Exchange.HTTP_URI), error.getMessage());
             status = 503;
             // what the database or the store said stays in the log: SQL and bucket names are not the client's
-            detail = error instanceof DatabaseException
-                    ? "Service temporarily unavailable: the database is not answering; retry later"
+            detail = error instanceof DatabaseException db
+                    ? "Service temporarily unavailable: " + db.reason().words() + "; retry later"
                     : "Service temporarily unavailable: the object store is not answering; retry later";
         } else {
             LOG.error("Answering 500 for {} {}", message.getHeader(Exchange.HTTP_METHOD),

@@ -103,7 +103,7 @@ public class CortexConfiguration implements CamelConfiguration {
         int idleSeconds = settings.positiveInt("cortex.http.idle-timeout-seconds");
         HttpDrain drain = new HttpDrain();
         registry.bind("httpDrain", drain);
-        OpenResources.closeWithContext(context, HttpServerTuning.bindVertx(registry, idleSeconds, drain));
+        OpenResources.closeAfterContext(context, HttpServerTuning.bindVertx(registry, idleSeconds, drain));
 
         ObjectMapper json = Json.mapper();
         registry.bind("cortexJson", json);

@@ -37,6 +37,30 @@ public final class OpenResources {
         }, true, true);
     }
 
+    /**
+     * Closes {@code close} once the context has stopped entirely, after every service (the HTTP server runs on the
+     * Vert.x this closes), or after a failed start.
+     */
+    static void closeAfterContext(CamelContext context, Runnable close) throws Exception {
+        OpenResources resources = context.getRegistry().lookupByNameAndType(NAME, OpenResources.class);
+        if (resources == null) {
+            resources = new OpenResources();
+            context.getRegistry().bind(NAME, resources);
+        }
+        Runnable once = resources.add(close);
+        context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                once.run();
+            }
+
+            @Override
+            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStoppedEvent;
+            }
+        });
+    }
+
     /** After {@code Main.start()} threw: closes whatever the configuration had opened before the failure. */
     public static void closeAfterFailedStart(CamelContext context) {
         OpenResources resources = context == null ? null

@@ -64,9 +64,28 @@ public final class Database implements AutoCloseable {
         this.dataSource = new HikariDataSource(config);
     }
 
-    /** A trivial query: throws when the database cannot be reached within the connection timeout (readiness). */
+    /**
+     * A write (readiness): every job change is a write, so a database that answers reads but refuses writes
+     * (read-only, full, locked past the busy timeout) is not ready. Throws, with the reason. PostgreSQL refuses the
+     * write itself, which is rolled back; SQLite touches its files only when a transaction commits, so there the
+     * probe's one row is written for real.
+     */
     public void check() {
-        read(c -> query(c, "SELECT 1", rs -> rs.getInt(1)));
+        try (Connection c = dataSource.getConnection()) {
+            transaction(c, probe -> {
+                update(probe, "INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE"
+                        + " SET probed_at = excluded.probed_at", Dialect.now());
+                if (dialect == Dialect.POSTGRESQL) {
+                    // refused already if it could not be written; nothing to keep
+                    throw new RolledBack();
+                }
+                return null;
+            });
+        } catch (RolledBack expected) {
+            // the write was accepted and undone
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
     }
 
     /** Applies the migrations of this database's dialect; history lives in schema_migrations. */
@@ -133,20 +152,51 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
+    /** The probe's way out of a transaction it does not want committed. */
+    private static final class RolledBack extends RuntimeException {
+        RolledBack() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** What to do once the transaction on {@code c} committed (a log line, a count): nothing if it rolls back. */
+    public void afterCommit(Connection c, Runnable action) {
+        afterCommit.get().computeIfAbsent(c, k -> new ArrayList<>()).add(action);
+    }
+
+    /** Per thread, per open transaction's connection: the actions that wait for its commit. */
+    private final ThreadLocal<java.util.Map<Connection, List<Runnable>>> afterCommit =
+            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
+    private <T> T transaction(Connection c, Work<T> work) throws SQLException {
         // Transactions begin here, not when a connection enters the pool: sqlite-jdbc opens its transaction
         // (BEGIN IMMEDIATE: the write lock, or DEFERRED for a read transaction) as soon as auto-commit is switched off.
         c.setAutoCommit(false);
+        T result;
         try {
-            T result = work.run(c);
+            result = work.run(c);
             c.commit();
-            return result;
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
+            afterCommit.get().remove(c);
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                // the first failure says what went wrong; the rollback's ("no transaction is active") does not
+                e.addSuppressed(rollback);
+            }
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException broken) {
+                // a broken connection: the pool discards it; what failed before is what the caller hears
+            }
         }
+        List<Runnable> committed = afterCommit.get().remove(c);
+        if (committed != null) {
+            committed.forEach(Runnable::run);
+        }
+        return result;
     }
 
     public int update(Connection c, String sql, Object... params) throws SQLException {

@@ -50,12 +50,10 @@ public final class OutageLog {
         if (!up && !down) {
             down = true;
             lastLog = now;
-            LOG.error("{} is unreachable ({}); {} until it is back; logged again at most once a minute",
-                    capitalized(dependency), error, waiting);
+            LOG.error("{}; {} until it is back; logged again at most once a minute", what(error), waiting);
         } else if (!up && now - lastLog >= MINUTE) {
             lastLog = now;
-            LOG.warn("{} is still unreachable ({}); {} background steps failed since the outage began", capitalized(
-                    dependency), error, failedSteps);
+            LOG.warn("Still: {}; {} background steps failed since the outage began", what(error), failedSteps);
         } else if (up && down) {
             down = false;
             lastLog = now;
@@ -74,6 +72,12 @@ public final class OutageLog {
 
     public synchronized boolean down() {
         return down;
+    }
+
+    /** What is wrong: the probe's words where they name the dependency, else that it is unreachable and why. */
+    private String what(String error) {
+        return error != null && error.startsWith(dependency) ? capitalized(error)
+                : capitalized(dependency) + " is unreachable (" + error + ")";
     }
 
     private static String capitalized(String s) {

@@ -89,8 +89,10 @@ public final class Probes implements AutoCloseable {
             w.probe().probe();
             answer = new Answer(true, null, Instant.now());
         } catch (Exception | LinkageError e) {
-            cause = OutageLog.message(e);
-            answer = new Answer(false, name + " is unreachable: " + cause, Instant.now());
+            // a failure that says what is wrong in words (the database's reasons) is told as it is
+            cause = e instanceof routes.db.DatabaseException ? e.getMessage() : OutageLog.message(e);
+            answer = new Answer(false, cause.startsWith("the " + name) ? cause : name + " is unreachable: " + cause,
+                    Instant.now());
         } finally {
             runningSince.remove(name);
         }

@@ -74,8 +74,11 @@ public final class JobStore {
                 job.message(), job.errorMessage(), job.canonicalDocumentId(), job.taskId(), job.attempts(),
                 job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
         events.append(c, job, JobEvents.CREATED);
-        observer.created(job);
-        logTransition(job, JobEvents.CREATED, true);
+        // counted and logged once committed: a job whose commit fails was never created
+        db.afterCommit(c, () -> {
+            observer.created(job);
+            logTransition(job, JobEvents.CREATED, true);
+        });
     }
 
     /** After an UPDATE that changed the job (n == 1): its event, with the job as it now is. */
@@ -97,10 +100,12 @@ public final class JobStore {
         }
         IngestJob job = db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map, jobId).orElseThrow();
         events.append(c, job, type);
-        observer.moved(job, move);
-        if (transition || LOG.isDebugEnabled()) {
-            logTransition(job, type, transition);
-        }
+        db.afterCommit(c, () -> {
+            observer.moved(job, move);
+            if (transition || LOG.isDebugEnabled()) {
+                logTransition(job, type, transition);
+            }
+        });
         return Optional.of(job);
     }
 
@@ -382,8 +387,9 @@ public final class JobStore {
                 int charged = db.queryOne(c, "SELECT attempts - spared_attempts FROM ingest_jobs WHERE id = ?",
                         rs -> rs.getInt(1), jobId).orElseThrow();
                 if (move == JobMove.TAKE_OVER) {
-                    LOG.warn("Job {} taken over (attempt {}): the worker running it vanished without an outcome"
-                            + " (killed, crashed or out of memory) and its lease ran out", jobId, job.attempts());
+                    db.afterCommit(c, () -> LOG.warn("Job {} taken over (attempt {}): the worker running it vanished"
+                            + " without an outcome (killed, crashed or out of memory) and its lease ran out", jobId,
+                            job.attempts()));
                 }
                 return Optional.of(new Claim(job, charged, move == JobMove.TAKE_OVER));
             }
@@ -416,7 +422,7 @@ public final class JobStore {
                 reason, reason, now, now, jobId, defaultMaxAttempts);
         changedJob(c, abandoned, jobId, JobEvents.UPDATED, JobMove.ABANDON);
         if (abandoned == 1) {
-            LOG.warn("Job {} failed: {}", jobId, reason);
+            db.afterCommit(c, () -> LOG.warn("Job {} failed: {}", jobId, reason));
         }
     }
 

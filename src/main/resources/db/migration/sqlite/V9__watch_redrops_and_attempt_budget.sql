@@ -9,3 +9,10 @@ ALTER TABLE watch_ledger ADD COLUMN object_modified TEXT;
 ALTER TABLE ingest_jobs ADD COLUMN spared_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ingest_jobs ADD COLUMN vanished_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ingest_jobs ADD COLUMN max_attempts INTEGER;
+
+-- Readiness writes here and rolls back: a database that answers reads but refuses writes (read-only, full) is not
+-- ready, as every job change is a write.
+CREATE TABLE readiness_probe (
+    id        INTEGER PRIMARY KEY,
+    probed_at TEXT NOT NULL
+);
