@@ -175,7 +175,13 @@ public final class MultipartParser {
         if (!m.find()) {
             return null;
         }
-        return m.group(1) != null ? m.group(1).replaceAll("\\\\(.)", "$1") : m.group(2).trim();
+        if (m.group(1) == null) {
+            return m.group(2).trim();
+        }
+        // Browsers (the HTML standard's form encoding) send a quote as %22 and line breaks as %0D/%0A, and leave a
+        // backslash alone (C:\Users\me\report.txt stays a path); curl sends a quote as \". Both are read.
+        String quoted = m.group(1).replace("\\\"", "\"");
+        return quoted.replaceAll("(?i)%22", "\"").replaceAll("(?i)%0D", "\r").replaceAll("(?i)%0A", "\n");
     }
 
     /** Whether a delimiter begins within the held-back bytes and runs on into the chunk. */

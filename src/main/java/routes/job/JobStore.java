@@ -434,12 +434,15 @@ public final class JobStore {
             SourceFacts facts) {
         Instant now = Dialect.now();
         boolean stageEntered = progress == stage.progress();
-        return db.inTransaction(c -> changedJob(c, db.update(c, "UPDATE ingest_jobs SET stage = ?, progress = ?, message = ?, updated_at = ?,"
+        // progress never moves backwards in a job's visible history: a retry or a hand-back starts its stages again,
+        // the bar stays where it was until the new attempt passes it
+        return db.inTransaction(c -> changedJob(c, db.update(c, "UPDATE ingest_jobs SET stage = ?,"
+                + " progress = CASE WHEN progress > ? THEN progress ELSE ? END, message = ?, updated_at = ?,"
                 + " lease_expires_at = " + clockPlus() + ", byte_size = COALESCE(?, byte_size), checksum = COALESCE(checksum, ?),"
                 + " mime_type = COALESCE(mime_type, ?)"
                 + " WHERE id = ? AND " + where(JobMove.PROGRESS),
-                stage, progress, message, now, lease.toMillis(), facts.byteSize(), facts.checksum(), facts.mimeType(),
-                jobId, owner), jobId, JobEvents.UPDATED, JobMove.PROGRESS, stageEntered).isPresent());
+                stage, progress, progress, message, now, lease.toMillis(), facts.byteSize(), facts.checksum(),
+                facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED, JobMove.PROGRESS, stageEntered).isPresent());
     }
 
     /**
@@ -498,13 +501,16 @@ public final class JobStore {
                 rs -> rs.getInt(1), jobId, owner).isPresent());
     }
 
-    /** running -> failed; false when the job was cancelled or taken over meanwhile (their status stands). */
-    public boolean fail(UUID jobId, String owner, String error, String message) {
+    /**
+     * running -> failed at {@code stage}, the stage the attempt was in (its stage writes may have been coalesced:
+     * the row's may lag). False when the job was cancelled or taken over meanwhile (their status stands).
+     */
+    public boolean fail(UUID jobId, String owner, String error, String message, JobStage stage) {
         Instant now = Dialect.now();
         return db.inTransaction(c -> changed(c, db.update(c, "UPDATE ingest_jobs SET status = " + MoveSql.newStatus(JobMove.FAIL)
-                + ", error_message = ?, message = ?, completed_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE id = ? AND " + where(JobMove.FAIL),
-                error, message, now, now, jobId, owner), jobId, JobEvents.UPDATED, JobMove.FAIL));
+                + ", error_message = ?, message = ?, stage = COALESCE(?, stage), completed_at = ?, updated_at = ?,"
+                + " lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND " + where(JobMove.FAIL),
+                error, message, stage, now, now, jobId, owner), jobId, JobEvents.UPDATED, JobMove.FAIL));
     }
 
     /**

@@ -1,5 +1,6 @@
 package routes.processing;
 
+import routes.failure.Explain;
 import routes.failure.Redaction;
 import java.time.Instant;
 
@@ -54,9 +55,10 @@ public final class JobOutcome {
         }
         long delay = RetryDecision.backoffSeconds(attempt, backoffSeconds, backoffMaxSeconds) * 1000;
         Instant at = Dialect.now().plusMillis(delay);
-        LOG.info("Job {} attempt {} failed, retry {} of {} at {}: {}", jobId, attempt, attempt, maxRetries, at, reason);
-        return requeued(run, reason, "Retry " + attempt + " of " + maxRetries + " at " + at + " after: " + reason,
-                delay, true, maxRetries, at);
+        LOG.info("Job {} attempt {} failed at stage {}, retry {} of {} at {}: {}", jobId, attempt, stageOf(run),
+                attempt, maxRetries, at, chain(error));
+        return requeued(run, reason, "Retry " + attempt + " of " + maxRetries + " at " + at + " after stage "
+                + stageOf(run) + " failed: " + reason, delay, true, maxRetries, at);
     }
 
     private RetryDecision requeued(JobRun run, String reason, String message, long delay, boolean counted,
@@ -77,16 +79,26 @@ public final class JobOutcome {
         }
     }
 
-    /** The job fails for good, at the stage it had reached; a cancel or take-over that came first stands. */
+    /**
+     * The job fails for good at the stage the attempt was in, named in its message, its stored stage and its event;
+     * a cancel or take-over that came first stands. The job's error says in words what went wrong; the whole chain
+     * of causes goes to the log at the job's id.
+     */
     public void failed(JobRun run, Exception error) {
         String reason = reason(error);
         if (error instanceof PermanentFailure) {
-            LOG.info("Job {} failed: {}", run.job().id(), reason);
+            LOG.info("Job {} failed at stage {}: {}", run.job().id(), stageOf(run), reason);
         } else {
-            LOG.warn("Job {} failed", run.job().id(), error);
+            LOG.warn("Job {} failed at stage {}: {}", run.job().id(), stageOf(run), reason, error);
         }
-        String stage = jobs.findAny(run.job().id()).map(j -> j.stage().toString()).orElse("unknown");
-        jobs.fail(run.job().id(), run.attempt(), reason, "Failed at stage " + stage + ": " + reason);
+        jobs.fail(run.job().id(), run.attempt(), reason, "Failed at stage " + stageOf(run) + ": " + reason,
+                run.stage());
+    }
+
+    /** The stage the attempt was in: its own, or the row's before it entered any. */
+    private String stageOf(JobRun run) {
+        return run.stage() != null ? run.stage().toString()
+                : jobs.findAny(run.job().id()).map(j -> j.stage().toString()).orElse("unknown");
     }
 
     /**
@@ -107,8 +119,24 @@ public final class JobOutcome {
         LOG.info("Stopped {}: {}", run, reason.getMessage());
     }
 
-    /** What the job row says of an error: its message, without the credentials a source URL may carry. */
+    /**
+     * What the job row says of an error, for people: a permanent failure's own message (the service wrote it for
+     * them), else the deepest useful cause in words; no class names, object identities or credentials.
+     */
     private static String reason(Exception error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : Redaction.redact(error.getMessage());
+        String words = error instanceof PermanentFailure ? Explain.clean(error.getMessage())
+                : Explain.cause(error, null);
+        return words == null || words.isBlank()
+                ? "an unexpected error in the service (the log has it, at this job's id)" : words;
+    }
+
+    /** Every cause's message, for the log line of a retry (the stack trace is the failure's, at the last one). */
+    private static String chain(Throwable error) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            out.append(out.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName()).append(": ")
+                    .append(Redaction.redact(String.valueOf(t.getMessage())));
+        }
+        return out.toString();
     }
 }

@@ -56,6 +56,11 @@ public final class JobRun {
         }
     }
 
+    /** The stage the attempt is in (written to the job or not: stage writes are coalesced); null before any. */
+    public routes.job.JobStage stage() {
+        return stage;
+    }
+
     long stageDeadlineNanos() {
         return stageDeadlineNanos;
     }

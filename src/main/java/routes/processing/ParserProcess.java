@@ -103,8 +103,9 @@ public final class ParserProcess {
         return new ParserProcesses.Text(handler.toString(), title == null ? "" : title);
     }
 
+    /** What the parser said, in words: the deepest useful cause (Tika's wrapper names only a class and its code). */
     private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return routes.failure.Explain.cause(e, "the file is damaged or not what its type says");
     }
 
     /** Fields written with writeUTF stay far below its 64 KB. */

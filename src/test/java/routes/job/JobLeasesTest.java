@@ -81,6 +81,28 @@ class JobLeasesTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void progressNeverMovesBackwardsAcrossAHandBack(String name) {
+        Database db = database(name);
+        JobStore jobs = store(db);
+        UUID jobId = queuedJob(db, jobs);
+        JobStore.SourceFacts none = new JobStore.SourceFacts(null, null, null);
+        jobs.claim(jobId, "first", Duration.ofMinutes(1), 4).orElseThrow();
+        assertThat(jobs.advance(jobId, "first", Duration.ofMinutes(1), JobStage.DETECT, JobStage.DETECT.progress(),
+                "Detecting type", none)).isTrue();
+        assertThat(jobs.handBack(jobId, "first", "Handed back to the queue at shutdown")).isTrue();
+        IngestJob handedBack = jobs.findAny(jobId).orElseThrow();
+        assertThat(handedBack.attempts()).isEqualTo(1);
+        assertThat(handedBack.progress()).isEqualTo(JobStage.DETECT.progress());
+        jobs.claim(jobId, "second", Duration.ofMinutes(1), 4).orElseThrow();
+        jobs.advance(jobId, "second", Duration.ofMinutes(1), JobStage.FETCH, JobStage.FETCH.progress(), "Fetching", none);
+        IngestJob again = jobs.findAny(jobId).orElseThrow();
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.stage()).isEqualTo(JobStage.FETCH);
+        assertThat(again.progress()).as("the bar stays where it was").isEqualTo(JobStage.DETECT.progress());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void theRetryPolicyOfTheRouteIsTheBudgetOfTheClaims(String name) {
         Database db = database(name);
         JobStore jobs = store(db);

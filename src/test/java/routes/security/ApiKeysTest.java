@@ -123,6 +123,11 @@ class ApiKeysTest {
             assertThat(events).contains("completed");
         }
         assertThat(app.get("/api/stream/projects/" + b + "/ingest?access_token=" + aKey).status()).isEqualTo(404);
+        // anywhere else a key in the URL ends up in proxy logs and browser history: not taken
+        var inUrl = app.get("/api/projects/" + a + "/ingest/jobs?access_token=" + aKey);
+        assertThat(inUrl.status()).isEqualTo(401);
+        assertThat(inUrl.detail()).contains("Authorization: Bearer");
+        assertThat(app.get("/api/projects?access_token=" + ADMIN).status()).isEqualTo(401);
     }
 
     @Test
