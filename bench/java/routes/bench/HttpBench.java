@@ -31,7 +31,7 @@ public final class HttpBench {
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
-        String wrk = ensureWrk();
+        String wrk = Wrk.ensure();
         Path dir = Files.createTempDirectory("cortex-http-bench");
         Files.createDirectories(dir.resolve("api/sources"));
         Path source = Files.writeString(dir.resolve("api/sources/a.txt"), "hello");
@@ -42,18 +42,18 @@ public final class HttpBench {
         Process hello = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dsun.net.httpserver.nodelay=true", "-cp", ProcessApp.classpath(), "routes.bench.HelloServer", String.valueOf(helloPort))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("hello.log").toFile()).start();
-        Wrk helloRun;
+        Wrk.Result helloRun;
         try {
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> new java.net.Socket("127.0.0.1", helloPort).isConnected());
             String url = "http://127.0.0.1:" + helloPort + "/";
-            wrk(wrk, dir, url, null, 3);
-            helloRun = wrk(wrk, dir, url, null, seconds);
+            Wrk.run(wrk, url, null, 3, 16);
+            helloRun = Wrk.run(wrk, url, null, seconds, 16);
         } finally {
             hello.destroy();
             hello.waitFor();
         }
-        print("JDK hello server", helloRun, "req/s");
+        Wrk.print("JDK hello server", helloRun, "req/s");
 
         double pgbench = pgbench(TestDatabase.freshPostgres(), dir, seconds);
         String db = TestDatabase.freshPostgres();
@@ -71,29 +71,29 @@ public final class HttpBench {
                 projects.add(app.postJson("/api/projects", "{\"name\":\"http-" + i + "\"}").json().get("id").asText());
             }
             String body = "{\"source_path\":\"" + source + "\"}";
-            Path one = lua(dir, "one.lua", List.of(projects.get(0)), body);
-            Path spread = lua(dir, "spread.lua", projects, body);
+            Path one = Wrk.postScript(dir.resolve("one.lua"), jobPaths(List.of(projects.get(0))), List.of(body));
+            Path spread = Wrk.postScript(dir.resolve("spread.lua"), jobPaths(projects), List.of(body));
 
-            wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, 10);
-            Wrk get = wrk(wrk, dir, base + "/api/projects/" + projects.get(0), null, seconds);
-            print("GET /api/projects/{id}", get, "req/s");
-            wrk(wrk, dir, base, one, 10);
+            Wrk.run(wrk, base + "/api/projects/" + projects.get(0), null, 10, 16);
+            Wrk.Result get = Wrk.run(wrk, base + "/api/projects/" + projects.get(0), null, seconds, 16);
+            Wrk.print("GET /api/projects/{id}", get, "req/s");
+            Wrk.run(wrk, base, one, 10, 16);
             // a WebSocket client on the project's stream: how long after its commit each created job's event arrives
             StreamLatency latency = StreamLatency.connect(base, projects.get(0));
-            Wrk post = wrk(wrk, dir, base, one, seconds);
-            print("POST /ingest/jobs, 1 project", post, "jobs/s");
+            Wrk.Result post = Wrk.run(wrk, base, one, seconds, 16);
+            Wrk.print("POST /ingest/jobs, 1 project", post, "jobs/s");
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(1))
                     .until(() -> unrelayedEvents(db) == 0);
             latency.close();
             System.out.printf("%-34s p50 %6.1f ms  p99 %6.1f ms  (%d events during the 1-project POST run)%n",
                     "commit -> WebSocket client", latency.percentile(50), latency.percentile(99), latency.count());
-            Wrk post16 = wrk(wrk, dir, base, spread, seconds);
-            print("POST /ingest/jobs, 16 projects", post16, "jobs/s");
+            Wrk.Result post16 = Wrk.run(wrk, base, spread, seconds, 16);
+            Wrk.print("POST /ingest/jobs, 16 projects", post16, "jobs/s");
 
             System.out.printf("%nratios: GET / hello %.3f (goal >= 0.2) | intake / GET %.2f (goal >= 0.5) | "
                     + "intake / pgbench %.2f (goal >= 0.25) | 1 project / 16 projects %.2f%n",
-                    get.perSecond / helloRun.perSecond, post.perSecond / get.perSecond, post.perSecond / pgbench,
-                    post.perSecond / post16.perSecond);
+                    get.perSecond() / helloRun.perSecond(), post.perSecond() / get.perSecond(), post.perSecond() / pgbench,
+                    post.perSecond() / post16.perSecond());
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> unsent(db) == 0);
             System.out.printf("every created job handed to the queue: %d jobs, 0 unsent%n", jobs(db));
         }
@@ -151,90 +151,9 @@ public final class HttpBench {
         return count(db, "SELECT COUNT(*) FROM job_events WHERE published_at IS NULL");
     }
 
-    record Wrk(double perSecond, double p50, double p99, long requests, long errors) {
-    }
-
-    private static void print(String what, Wrk r, String unit) {
-        System.out.printf("%-34s %9.0f %-6s p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d not 2xx)%n", what,
-                r.perSecond, unit, r.p50, r.p99, r.requests, r.errors);
-        if (r.errors > 0) {
-            throw new IllegalStateException(what + ": " + r.errors + " answers were not 2xx");
-        }
-    }
-
-    /** wrk in the PATH, or installed with apt-get (Debian); without either the benchmark stops and says so. */
-    private static String ensureWrk() throws Exception {
-        if (run(List.of("sh", "-c", "command -v wrk")) == 0) {
-            return "wrk";
-        }
-        System.out.println("wrk is missing: installing it with apt-get");
-        if (run(List.of("sh", "-c", "apt-get update -qq && apt-get install -y -qq wrk")) != 0) {
-            throw new IllegalStateException("wrk is not installed and apt-get could not install it: install wrk");
-        }
-        return "wrk";
-    }
-
-    private static int run(List<String> command) throws Exception {
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
-    }
-
-    private static Wrk wrk(String wrk, Path dir, String url, Path script, int seconds) throws Exception {
-        List<String> command = new ArrayList<>(List.of(wrk, "-t2", "-c16", "-d" + seconds + "s", "--latency"));
-        if (script != null) {
-            command.addAll(List.of("-s", script.toString()));
-        }
-        command.add(url);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed: " + out);
-        }
-        return new Wrk(number(out, "Requests/sec:\\s+([0-9.]+)"), millis(out, "50%"), millis(out, "99%"),
-                (long) number(out, "([0-9]+) requests in"), (long) numberOr(out, "Non-2xx or 3xx responses:\\s+([0-9]+)", 0)
-                        + (long) numberOr(out, "Socket errors:.*?timeout ([0-9]+)", 0));
-    }
-
-    private static double millis(String out, String percentile) {
-        Matcher m = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + percentile + " in wrk's output: " + out);
-        }
-        double v = Double.parseDouble(m.group(1));
-        return switch (m.group(2)) {
-            case "us" -> v / 1000;
-            case "s" -> v * 1000;
-            default -> v;
-        };
-    }
-
-    private static double number(String out, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + regex + " in wrk's output: " + out);
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static double numberOr(String out, String regex, double otherwise) {
-        Matcher m = Pattern.compile(regex).matcher(out);
-        return m.find() ? Double.parseDouble(m.group(1)) : otherwise;
-    }
-
-    /** A wrk script: POST {@code body} to the job collection of the projects, in turn. */
-    private static Path lua(Path dir, String name, List<String> projects, String body) throws Exception {
-        StringBuilder paths = new StringBuilder();
-        for (String p : projects) {
-            paths.append("\"/api/projects/").append(p).append("/ingest/jobs\",");
-        }
-        return Files.writeString(dir.resolve(name), "local paths = {" + paths + "}\n"
-                + "local n = 0\n"
-                + "wrk.method = \"POST\"\n"
-                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
-                + "wrk.body = '" + body + "'\n"
-                + "request = function()\n"
-                + "  n = n + 1\n"
-                + "  return wrk.format(nil, paths[(n % #paths) + 1])\n"
-                + "end\n");
+    /** The job collections of these projects. */
+    private static List<String> jobPaths(List<String> projects) {
+        return projects.stream().map(p -> "/api/projects/" + p + "/ingest/jobs").toList();
     }
 
     /** pgbench: 16 clients, each transaction one single-row INSERT of a job-sized row. */
@@ -257,7 +176,7 @@ public final class HttpBench {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("pgbench failed: " + out);
         }
-        return number(out, "tps = ([0-9.]+)");
+        return Wrk.number(out, "tps = ([0-9.]+)");
     }
 
     private static long unsent(String db) throws Exception {

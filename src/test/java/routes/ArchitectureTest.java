@@ -18,7 +18,7 @@ class ArchitectureTest {
 
     /** The packages that hold the service's rules and data: no framework types, so they read and test alone. */
     static final String[] DOMAIN = {"routes.job..", "routes.project..", "routes.document..", "routes.processing..",
-        "routes.source..", "routes.storage..", "routes.db..", "routes.failure.."};
+        "routes.source..", "routes.storage..", "routes.db..", "routes.failure..", "routes.search.."};
 
     @ArchTest
     static final ArchRule noCyclesBetweenPackages = slices().matching("routes.(*)..").should().beFreeOfCycles();
@@ -31,6 +31,8 @@ class ArchitectureTest {
             .layer("Watch").definedBy("routes.watch..")
             .layer("Jobs").definedBy("routes.job..", "routes.project..")
             .layer("Documents").definedBy("routes.document..")
+            // retrieval: the model, the vectors, keyword and vector search; beside Content, below Work and the doors
+            .layer("Search").definedBy("routes.search..")
             .layer("Work").definedBy("routes.processing..")
             .layer("Sources").definedBy("routes.source..")
             .layer("Storage").definedBy("routes.storage..")
@@ -42,11 +44,13 @@ class ArchitectureTest {
             .whereLayer("Watch").mayOnlyBeAccessedByLayers("Boot")
             .whereLayer("Work").mayOnlyBeAccessedByLayers("Boot", "Metrics")
             .whereLayer("Jobs").mayOnlyBeAccessedByLayers("Boot", "Metrics", "Http", "Watch", "Work")
-            .whereLayer("Documents").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
+            .whereLayer("Documents").mayOnlyBeAccessedByLayers("Boot", "Http", "Work", "Search")
+            .whereLayer("Search").mayOnlyBeAccessedByLayers("Boot", "Metrics", "Http", "Work")
             .whereLayer("Sources").mayOnlyBeAccessedByLayers("Boot", "Http", "Work")
-            .whereLayer("Storage").mayOnlyBeAccessedByLayers("Boot", "Http", "Watch", "Jobs", "Work", "Sources")
+            .whereLayer("Storage").mayOnlyBeAccessedByLayers("Boot", "Http", "Watch", "Jobs", "Work", "Sources",
+                    "Documents", "Search")
             .whereLayer("Infra").mayOnlyBeAccessedByLayers("Boot", "Http", "Watch", "Jobs", "Documents", "Work",
-                    "Sources", "Storage");
+                    "Sources", "Storage", "Search");
 
     @ArchTest
     static final ArchRule noCamelOrVertxInTheDomain = noClasses().that().resideInAnyPackage(DOMAIN)

@@ -25,6 +25,7 @@ import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
 import routes.storage.Sha256;
 import routes.job.CreatedJob;
+import routes.job.DocumentKeys;
 import routes.job.IdempotencyKeys;
 import routes.job.IngestJob;
 import routes.job.JobCursor;
@@ -90,18 +91,23 @@ public final class JobApi {
 
     public JobPage list(@Header("project_id") String projectId, @Header("status") String status,
             @Header("stage") String stage, @Header("source_id") String sourceId, @Header("limit") String limit,
-            @Header("cursor") String cursor) {
+            @Header("cursor") String cursor, @Header("current") String current) {
         Project project = projects.require(projectId);
         JobStatus statusFilter = blank(status) ? null : JobStatus.parse(status).orElseThrow(() -> new InvalidRequest(
                 "Unknown status: " + status + " (one of queued, running, completed, failed, cancelled)"));
         JobStage stageFilter = blank(stage) ? null : JobStage.parse(stage).orElseThrow(() -> new InvalidRequest(
-                "Unknown stage: " + stage + " (one of initial, fetch, verify, detect, extract, index, chunk, store, done)"));
+                "Unknown stage: " + stage + " (one of initial, fetch, verify, detect, extract, index, chunk, embed, store,"
+                        + " done)"));
+        if (!blank(current) && !current.equals("true") && !current.equals("false")) {
+            throw new InvalidRequest("Query parameter 'current' must be true or false");
+        }
         UUID sourceFilter = null;
         if (!blank(sourceId)) {
             sourceFilter = Ids.parse(sourceId).orElseThrow(() -> new InvalidRequest("Invalid source_id: " + sourceId));
         }
         JobCursor after = blank(cursor) ? null : JobCursor.decode(cursor);
-        return jobs.list(new JobFilter(project.id(), statusFilter, stageFilter, sourceFilter, after, limit(limit)));
+        return jobs.list(new JobFilter(project.id(), statusFilter, stageFilter, sourceFilter, after, limit(limit),
+                "true".equals(current)));
     }
 
     public IngestJob get(@Header("project_id") String projectId, @Header("job_id") String jobId) {
@@ -135,7 +141,8 @@ public final class JobApi {
         Long byteSize = longField(request, "byte_size");
         return new JobIntake.NewJob(project.id(), null, sourcePath != null ? sourcePath : localPath(source),
                 source.uri(), filename != null ? filename : source.fileName(), byteSize, mimeType,
-                checksum == null ? null : JobIntake.checksum(checksum));
+                checksum == null ? null : JobIntake.checksum(checksum),
+                DocumentKeys.require(Json.text(request, "document_key")));
     }
 
     /** The jobs of a batch, and whether this request created them (false: a replay of its Idempotency-Key). */
@@ -259,7 +266,8 @@ public final class JobApi {
 
     private CreatedJob upload(Project project, String idempotencyKey, ReceivedFile file) {
         String fingerprint = Sha256.of(String.join("\n", "upload", file.sha256(), String.valueOf(file.fileName()),
-                String.valueOf(file.declaredType()), String.valueOf(file.expectedChecksum())).getBytes(UTF_8));
+                String.valueOf(file.declaredType()), String.valueOf(file.expectedChecksum()),
+                String.valueOf(file.documentKey())).getBytes(UTF_8));
         try {
             CreatedJob created = once(project.id(), IdempotencyKeys.of(idempotencyKey, fingerprint),
                     key -> intake.fromUpload(project.id(), file, key));
@@ -313,7 +321,8 @@ public final class JobApi {
             String sourceId = Json.text(request, "source_id");
             UUID source = sourceId == null ? null
                     : Ids.parse(sourceId).orElseThrow(() -> new InvalidRequest("Unknown source_id for this project: " + sourceId));
-            return intake.fromText(project.id(), content, source, key);
+            return intake.fromText(project.id(), content, source,
+                    DocumentKeys.require(Json.text(request, "document_key")), key);
         }
         if ("repository".equals(type)) {
             String repoPath = Json.text(request, "repo_path");
@@ -327,7 +336,8 @@ public final class JobApi {
                         + (blank(repoPath) ? repoUrl : repoPath));
             }
             return intake.create(new JobIntake.NewJob(project.id(), null, localPath(source),
-                    source.uri(), source.fileName(), null, null, null), key);
+                    source.uri(), source.fileName(), null, null, null,
+                    DocumentKeys.require(Json.text(request, "document_key"))), key);
         }
         throw new InvalidRequest("Unsupported source_type: " + type);
     }

@@ -200,9 +200,10 @@ public final class MultipartReceiver implements StartupListener {
             reception.discard();
             throw e;
         }
-        String expected = reception.checksum == null ? null : reception.checksum.toString(StandardCharsets.UTF_8).trim();
+        String expected = reception.field("checksum");
         return new ReceivedFile(reception.file, reception.fileName, reception.declaredType, reception.size,
-                Sha256.hex(reception.digest), expected == null || expected.isEmpty() ? null : expected);
+                Sha256.hex(reception.digest), expected == null || expected.isEmpty() ? null : expected,
+                reception.field("document_key"));
     }
 
     /**
@@ -241,7 +242,29 @@ public final class MultipartReceiver implements StartupListener {
      * is kept, anything else is skipped. Its callbacks all run on the request's event-loop thread.
      */
     private final class Reception implements MultipartParser.Listener {
-        private static final int MAX_FIELD = 1024;
+        /** A field's bytes at most: a document key of 1,024 characters of four bytes each. */
+        private static final int MAX_FIELD = 4096;
+        private static final java.util.Set<String> FIELDS = java.util.Set.of("checksum", "document_key");
+
+        /**
+         * A text field as sent (UTF-8, strictly: a byte that is not is a 400 naming the field), or null. The checksum
+         * is trimmed (hex digits around whitespace); a document key is kept exactly, and checked as the JSON routes
+         * check it.
+         */
+        String field(String name) {
+            ByteArrayOutputStream bytes = fields.get(name);
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+                return name.equals("checksum") ? text.trim() : text;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InvalidRequest("Field '" + name + "' is not valid UTF-8: send text fields as UTF-8");
+            }
+        }
 
         final MessageDigest digest = Sha256.digest();
         /** Answered or handed on: later bytes and events are ignored. */
@@ -253,11 +276,14 @@ public final class MultipartReceiver implements StartupListener {
         String fileName;
         String declaredType;
         long size;
-        ByteArrayOutputStream checksum;
-        /** Where the current part's bytes go: the file, the checksum field, or nowhere. */
+        /** The form's text fields the upload takes, by name: checksum, document_key. */
+        final Map<String, ByteArrayOutputStream> fields = new java.util.HashMap<>();
+        private ByteArrayOutputStream field;
+        private String fieldName;
+        /** Where the current part's bytes go: the file, a text field, or nowhere. */
         private Target target = Target.SKIP;
 
-        private enum Target { FILE, CHECKSUM, SKIP }
+        private enum Target { FILE, FIELD, SKIP }
 
         @Override
         public void partStart(String name, String partFileName, String contentType) {
@@ -281,9 +307,11 @@ public final class MultipartReceiver implements StartupListener {
                 fileName = given != null ? given : ContentTypes.nameFor(contentType);
                 declaredType = contentType;
                 target = Target.FILE;
-            } else if ("checksum".equals(name) && partFileName == null && checksum == null) {
-                checksum = new ByteArrayOutputStream();
-                target = Target.CHECKSUM;
+            } else if (FIELDS.contains(name) && partFileName == null && !fields.containsKey(name)) {
+                field = new ByteArrayOutputStream();
+                fieldName = name;
+                fields.put(name, field);
+                target = Target.FIELD;
             } else {
                 target = Target.SKIP;
             }
@@ -307,11 +335,11 @@ public final class MultipartReceiver implements StartupListener {
                         throw unwritable(e);
                     }
                 }
-                case CHECKSUM -> {
-                    if (checksum.size() + length > MAX_FIELD) {
-                        throw new InvalidRequest("Field 'checksum' is too long");
+                case FIELD -> {
+                    if (field.size() + length > MAX_FIELD) {
+                        throw new InvalidRequest("Field '" + fieldName + "' is too long");
                     }
-                    checksum.write(bytes, offset, length);
+                    field.write(bytes, offset, length);
                 }
                 default -> {
                     // not a part we read

@@ -167,7 +167,7 @@ public class CortexConfiguration implements CamelConfiguration {
         JobStore jobs = new JobStore(db, events, metrics, settings.positiveInt("cortex.api.exact-total-limit"));
         IdempotencyKeys keys = new IdempotencyKeys(db);
         JobIntake intake = new JobIntake(db, jobs, keys, projects, storage, contentTypes, tempDir, maxBytes,
-                eager ? JobRelay::inlineTaskId : JobRelay::brokerTaskId);
+                extractMaxChars(settings), eager ? JobRelay::inlineTaskId : JobRelay::brokerTaskId);
         registry.bind("jobRelay", new JobRelay(jobs, settings.positiveInt("cortex.jobs.relay-batch"),
                 settings.positiveInt("cortex.jobs.relay-backlog"), brokerOutage));
         DocumentStore documents = new DocumentStore(db);
@@ -201,13 +201,15 @@ public class CortexConfiguration implements CamelConfiguration {
                 settings.positiveInt("cortex.extract.parser-memory-mb"),
                 Duration.ofSeconds(settings.positiveInt("cortex.extract.parse-timeout-seconds")));
         OpenResources.closeWithContext(context, parsers::close);
-        JobClaims claims = worker(registry, settings, db, jobs, documents, storage, guard, remote, maxBytes, tempDir,
-                metrics, parsers);
+        StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
+        SearchConfiguration.Embedding embedding = SearchConfiguration.bind(context, settings, db, probes, metrics,
+                projects, jobs, json, hub, api);
+        worker(registry, settings, db, jobs, documents, storage, guard, remote, maxBytes, tempDir, metrics, parsers,
+                embedding);
 
         registry.bind("leftoverSweep", new routes.processing.LeftoverSweep(jobs, documents, storage, prefix, tempDir,
                 Duration.ofSeconds(settings.positiveInt("cortex.sweep.min-age-seconds"))));
         WatchConfiguration.bind(context, settings, db, jobs, intake, projects, json, maxBytes, tempDir, metrics);
-        StreamHub hub = streams(context, settings, events, jobs, json, api, metrics);
         gauges(context, settings, metrics, events, hub, probes, jobs);
         context.addStartupListener(new HttpErrorPages());
         context.addStartupListener(new HttpGate(settings.list("cortex.http.cors-origins"),
@@ -222,6 +224,17 @@ public class CortexConfiguration implements CamelConfiguration {
      * A local source root that contains the service's data (or lies inside it) would let any project read the others'
      * uploads, the broker journal or the database file: start-up refuses it.
      */
+    /**
+     * The most characters one document may yield: as set, else the upload limit in bytes, so that every text file the
+     * service accepts can be extracted (a text has at most as many characters as bytes).
+     */
+    static int extractMaxChars(Settings settings) {
+        if (settings.optional("cortex.extract.max-chars").isPresent()) {
+            return settings.positiveInt("cortex.extract.max-chars");
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 8, settings.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L);
+    }
+
     private static void refuseRootsOverlappingTheData(Settings settings, List<Path> roots, String databaseUrl) {
         List<Path> data = new java.util.ArrayList<>(List.of(settings.path("cortex.storage.local-dir"),
                 settings.path("cortex.storage.temp-dir"), settings.path("cortex.broker.data-dir")));
@@ -361,9 +374,9 @@ public class CortexConfiguration implements CamelConfiguration {
      * within the upload limit and timeouts, Tika, archives, trees, chunks, the store), and the outcome of a failed
      * attempt. The cortex.testing.* switches bind a fault-injection hook only when one of them is set.
      */
-    private static JobClaims worker(Registry registry, Settings settings, Database db, JobStore jobs,
+    private static void worker(Registry registry, Settings settings, Database db, JobStore jobs,
             DocumentStore documents, ObjectStore storage, AddressGuard guard, GuardedHttpClient remote, long maxBytes,
-            Path tempDir, ServiceMetrics metrics, ParserProcesses parsers) {
+            Path tempDir, ServiceMetrics metrics, ParserProcesses parsers, SearchConfiguration.Embedding embedding) {
         Duration lease = Duration.ofSeconds(settings.positiveInt("cortex.worker.lease-seconds"));
         FaultInjection faults = new FaultInjection(settings.nonNegativeInt("cortex.testing.fail-attempts"),
                 settings.nonNegativeInt("cortex.testing.stage-delay-ms"),
@@ -388,7 +401,7 @@ public class CortexConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.positiveInt("cortex.git.clone-timeout-seconds")),
                 settings.positiveInt("cortex.git.max-clone-mb") * 1024L * 1024L,
                 settings.positiveInt("cortex.index.max-files"));
-        TextExtractor extractor = new TextExtractor(settings.positiveInt("cortex.extract.max-chars"), parsers);
+        TextExtractor extractor = new TextExtractor(extractMaxChars(settings), parsers);
         registry.bind("fetchStage", new FetchStage(progress, new SourceFetcher(storage, http, cloner), tempDir));
         registry.bind("verifyStage", new VerifyStage(progress));
         ArchiveUnpacker unpacker = new ArchiveUnpacker(settings.positiveInt("cortex.index.max-archive-mb") * 1024L * 1024L,
@@ -402,9 +415,10 @@ public class CortexConfiguration implements CamelConfiguration {
                         settings.positiveInt("cortex.index.max-tree-mb") * 1024L * 1024L), extractor, tempDir,
                 chunkSplitter(settings), documents, settings.positiveInt("cortex.index.store-batch-files")));
         registry.bind("chunkStage", new ChunkStage(progress, chunkSplitter(settings)));
+        registry.bind("embedStage", new routes.processing.EmbedStage(progress, embedding.embedder(), embedding.store(),
+                embedding.batch()));
         registry.bind("storeStage", new StoreStage(progress, db, jobs, documents));
         registry.bind("jobOutcome", new JobOutcome(jobs, storage));
-        return claims;
     }
 
     private static ChunkSplitter chunkSplitter(Settings settings) {

@@ -136,10 +136,25 @@ final class SettingRules {
         r.put("cortex.index.max-files", positive());
         r.put("cortex.index.max-tree-mb", positive());
         r.put("cortex.index.store-batch-files", positive());
-        r.put("cortex.extract.max-chars", positive());
+        r.put("cortex.extract.max-chars", (s, k) -> s.optional(k).ifPresent(v -> s.intBetween(k, 1, Integer.MAX_VALUE)));
         // a child JVM with Tika's parsers does not start in less
         r.put("cortex.extract.parser-memory-mb", between(32, 64 * 1024));
         r.put("cortex.extract.parse-timeout-seconds", positive());
+        r.put("cortex.embed.enabled", exactly("true", "false"));
+        r.put("cortex.embed.model", (s, k) -> {
+            try {
+                routes.search.EmbeddingModels.byId(s.string(k));
+            } catch (IllegalArgumentException e) {
+                throw Settings.invalid(k, s.string(k), "one of " + routes.search.EmbeddingModels.ids());
+            }
+        });
+        r.put("cortex.embed.threads", between(1, 64));
+        r.put("cortex.embed.batch-size", between(1, 1024));
+        r.put("cortex.embed.batch-wait-ms", between(0, 10_000));
+        r.put("cortex.embed.reembed-period-ms", positive());
+        r.put("cortex.embed.reembed-budget-ms", positive());
+        r.put("cortex.search.rrf-k", between(1, 10_000));
+        r.put("cortex.search.candidates", between(1, 10_000));
         r.put("cortex.role", exactly("all", "api", "worker"));
         r.put("cortex.api.exact-total-limit", positive());
         r.put("cortex.tasks.eager", exactly("true", "false"));
@@ -244,12 +259,6 @@ final class SettingRules {
             }
         }
         embeddedBroker(s);
-        // a text file within the upload limit has at most as many characters as bytes: it can always be extracted
-        if (s.positiveInt("cortex.extract.max-chars") < s.positiveInt("cortex.storage.max-upload-mb") * 1024L * 1024L) {
-            throw Settings.invalid("cortex.extract.max-chars", s.string("cortex.extract.max-chars"), "at least"
-                    + " CORTEX_STORAGE_MAX_UPLOAD_MB in bytes (" + s.positiveInt("cortex.storage.max-upload-mb") * 1024L
-                    * 1024L + "): a text upload the service accepts must be one it can extract");
-        }
         if (s.string("cortex.jobs.queue").equals(s.string("cortex.jobs.dead-letter-queue"))) {
             throw Settings.invalid("cortex.jobs.dead-letter-queue", s.string("cortex.jobs.dead-letter-queue"),
                     "a queue other than cortex.jobs.queue");

@@ -52,7 +52,7 @@ final class WatchConfiguration {
         String owner = "watch-" + UUID.randomUUID();
         Registry registry = context.getRegistry();
         registry.bind("s3Watch", new S3Watch(watch, bucket, ledger, mirror, status, owner, json));
-        registry.bind("watchIntake", new WatchIntake(watch, bucket, ledger, mirror, jobs, intake, projects, maxBytes,
+        registry.bind("watchIntake", new WatchIntake(watch, bucket, ledger, mirror, intake, projects, maxBytes,
                 tempDir, owner));
         registry.bind("watchAfterRead", new WatchAfterRead(watch, bucket, ledger, json, owner));
         registry.bind("watchStatus", status);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteConnectionConfig;
@@ -92,13 +93,16 @@ public final class Database implements AutoCloseable {
     public void migrate() {
         // Flyway holds two connections at once on SQLite, which IMMEDIATE transactions would lock against each other.
         String migrationUrl = dialect == Dialect.SQLITE ? url.replaceAll("([?&])transaction_mode=[^&]*&?", "$1") : url;
-        Flyway.configure()
+        var flyway = Flyway.configure()
                 .dataSource(migrationUrl, user, password)
                 .table("schema_migrations")
                 .locations(dialect.migrationLocation())
-                .failOnMissingLocations(true)
-                .load()
-                .migrate();
+                .failOnMissingLocations(true);
+        // PostgreSQL: the migration lock is taken per session, not inside the migration's transaction. The
+        // transactional lock has one connection wait, in its transaction, for the other: a server that serves its
+        // connections one transaction at a time (PGlite's socket server, a pooler) never answers it.
+        flyway.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        flyway.load().migrate();
     }
 
     public Dialect dialect() {
@@ -164,8 +168,15 @@ public final class Database implements AutoCloseable {
         afterCommit.get().computeIfAbsent(c, k -> new ArrayList<>()).add(action);
     }
 
+    /** What undoes, if the transaction on {@code c} rolls back, what was done for it in memory before its commit. */
+    public void afterRollback(Connection c, Runnable action) {
+        afterRollback.get().computeIfAbsent(c, k -> new ArrayList<>()).add(action);
+    }
+
     /** Per thread, per open transaction's connection: the actions that wait for its commit. */
     private final ThreadLocal<java.util.Map<Connection, List<Runnable>>> afterCommit =
+            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+    private final ThreadLocal<java.util.Map<Connection, List<Runnable>>> afterRollback =
             ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
     private <T> T transaction(Connection c, Work<T> work) throws SQLException {
@@ -184,6 +195,14 @@ public final class Database implements AutoCloseable {
                 // the first failure says what went wrong; the rollback's ("no transaction is active") does not
                 e.addSuppressed(rollback);
             }
+            List<Runnable> undo = afterRollback.get().remove(c);
+            for (Runnable action : undo == null ? List.<Runnable>of() : undo) {
+                try {
+                    action.run();
+                } catch (RuntimeException failed) {
+                    e.addSuppressed(failed);
+                }
+            }
             throw e;
         } finally {
             try {
@@ -192,6 +211,7 @@ public final class Database implements AutoCloseable {
                 // a broken connection: the pool discards it; what failed before is what the caller hears
             }
         }
+        afterRollback.get().remove(c);
         List<Runnable> committed = afterCommit.get().remove(c);
         if (committed != null) {
             committed.forEach(Runnable::run);

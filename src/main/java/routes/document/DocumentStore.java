@@ -119,7 +119,7 @@ public final class DocumentStore {
 
     private void insertChunks(Connection c, UUID documentId, List<Chunk> chunks, Instant now) throws SQLException {
         try (var ps = c.prepareStatement("INSERT INTO document_chunks (id, document_id, ordinal, content, start_offset,"
-                + " end_offset, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " end_offset, created_at, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Chunk chunk : chunks) {
                 Dialect d = db.dialect();
                 d.bind(ps, 1, UUID.randomUUID());
@@ -129,6 +129,7 @@ public final class DocumentStore {
                 ps.setInt(5, chunk.start());
                 ps.setInt(6, chunk.end());
                 d.bind(ps, 7, now);
+                ps.setString(8, chunk.sha256());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -161,6 +162,17 @@ public final class DocumentStore {
             String next = more ? ChunkCursor.encode(items.get(items.size() - 1).ordinal()) : null;
             return java.util.Optional.of(new ChunkPage(List.copyOf(items), next, total));
         });
+    }
+
+    /** One chunk of the project (a search result's link), unless its job is deleted. */
+    public java.util.Optional<ChunkView> chunk(UUID projectId, UUID chunkId) {
+        return db.read(c -> db.queryOne(c, "SELECT c.id, c.document_id, c.ordinal, c.start_offset, c.end_offset,"
+                + " d.path, d.title, c.content FROM document_chunks c JOIN documents d ON d.id = c.document_id"
+                + " JOIN ingest_jobs j ON j.id = d.job_id WHERE c.id = ? AND d.project_id = ? AND j.deleted_at IS NULL"
+                + " AND d.staged_by IS NULL", rs -> new ChunkView(db.dialect().uuid(rs, "id"),
+                        db.dialect().uuid(rs, "document_id"), rs.getInt("ordinal"), rs.getInt("start_offset"),
+                        rs.getInt("end_offset"), rs.getString("path"), rs.getString("title"), rs.getString("content")),
+                chunkId, projectId));
     }
 
     public Map<String, List<DocumentSummary>> listForJob(UUID jobId) {

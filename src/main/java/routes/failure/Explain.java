@@ -40,6 +40,20 @@ public final class Explain {
         return messages.isEmpty() ? fallback : messages.get(messages.size() - 1);
     }
 
+    /**
+     * A failure in words: its own message (the service's, which says what it was doing), cleaned, and the deepest
+     * cause after it where that adds something; {@code fallback} when nothing says anything.
+     */
+    public static String forPeople(Throwable error, String fallback) {
+        List<String> messages = messages(error);
+        if (messages.isEmpty()) {
+            return fallback;
+        }
+        String first = messages.get(0);
+        String deepest = messages.get(messages.size() - 1);
+        return first.contains(deepest) ? first : first + " (" + deepest + ")";
+    }
+
     /** A message without class names, identities and library codes. Null stays null. */
     public static String clean(String message) {
         if (message == null) {

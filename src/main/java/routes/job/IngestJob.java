@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 /**
  * An ingest job as clients see it: the 20 keys of the earlier Python service in its order (its clients read them so),
- * then source_id and attempts.
+ * then source_id, attempts, document_key (the caller's stable name for the content) and superseded_by (the job that
+ * holds a newer version of it).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "project_id", "source_path", "source_uri", "original_filename", "byte_size", "mime_type",
     "checksum", "stage", "created_at", "updated_at", "started_at", "completed_at", "deleted_at", "status", "progress",
-    "message", "error_message", "canonical_document_id", "task_id", "source_id", "attempts"})
+    "message", "error_message", "canonical_document_id", "task_id", "source_id", "attempts", "document_key",
+    "superseded_by"})
 public record IngestJob(
         @JsonProperty("id") UUID id,
         @JsonProperty("project_id") UUID projectId,
@@ -38,5 +40,7 @@ public record IngestJob(
         @JsonProperty("canonical_document_id") UUID canonicalDocumentId,
         @JsonProperty("task_id") String taskId,
         @JsonProperty("source_id") UUID sourceId,
-        @JsonProperty("attempts") int attempts) {
+        @JsonProperty("attempts") int attempts,
+        @JsonProperty("document_key") String documentKey,
+        @JsonProperty("superseded_by") UUID supersededBy) {
 }

@@ -46,7 +46,7 @@ public final class JobIntake {
 
     /** What a new job is made from; null fields stay null on the job. */
     public record NewJob(UUID projectId, UUID sourceId, String sourcePath, String sourceUri, String originalFilename,
-            Long byteSize, String mimeType, String checksum) {
+            Long byteSize, String mimeType, String checksum, String documentKey) {
     }
 
     private final Database db;
@@ -59,10 +59,14 @@ public final class JobIntake {
     private final Path tempDir;
     private final long maxBytes;
     private final java.util.function.Function<UUID, String> taskIds;
+    /** The most characters one document may yield (the worker's extract limit): text that cannot fit is refused here. */
+    private final long maxChars;
 
     /** @param taskIds the task id of a new job's message, from its job id ({@link JobRelay#brokerTaskId}) */
     public JobIntake(Database db, JobStore jobs, IdempotencyKeys keys, ProjectStore projects, ObjectStore storage,
-            ContentTypes contentTypes, Path tempDir, long maxBytes, java.util.function.Function<UUID, String> taskIds) {
+            ContentTypes contentTypes, Path tempDir, long maxBytes, long maxChars,
+            java.util.function.Function<UUID, String> taskIds) {
+        this.maxChars = maxChars;
         this.taskIds = taskIds;
         this.db = db;
         this.jobs = jobs;
@@ -129,21 +133,29 @@ public final class JobIntake {
 
     /** Validates a received upload, stores it, and creates its job. The caller discards the temporary file. */
     public IngestJob fromUpload(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key) {
-        return fromFile(projectId, file, key, null, null);
+        return fromFile(projectId, file, key, null, DocumentKeys.require(file.documentKey()), null);
     }
 
     /**
-     * Like an upload, for a file that came from elsewhere (an object of a watched prefix, at {@code origin}): the
-     * same validation and storage, and {@code also} written in the job's transaction.
+     * Like an upload, for a file that came from elsewhere (an object of a watched prefix, at {@code origin}, which is
+     * also its document key: a newer object at the same key supersedes it): the same validation and storage, and
+     * {@code also} written in the job's transaction.
      */
     public IngestJob fromObject(UUID projectId, ReceivedFile file, String origin, AlsoInTransaction also) {
-        return fromFile(projectId, file, null, origin, also);
+        return fromFile(projectId, file, null, origin, origin, also);
     }
 
     private IngestJob fromFile(UUID projectId, ReceivedFile file, IdempotencyKeys.Key key, String origin,
-            AlsoInTransaction also) {
+            String documentKey, AlsoInTransaction also) {
         String type = contentTypes.accept(file.declaredType(), file.fileName(),
                 detector.detect(file.tempFile(), file.fileName()));
+        if (ContentTypes.isTextKind(type) && file.size() > maxChars) {
+            // a text file has at most as many characters as bytes: one this large may hold more than the extract
+            // limit, and would fail only later, in the worker
+            throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Text file too large to extract: " + file.size()
+                    + " bytes may hold more than the " + maxChars + " characters one document may yield"
+                    + " (CORTEX_EXTRACT_MAX_CHARS); split it");
+        }
         if (file.expectedChecksum() != null) {
             String expected = checksum(file.expectedChecksum());
             if (!expected.equals(file.sha256())) {
@@ -152,7 +164,8 @@ public final class JobIntake {
             }
         }
         String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
-        return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, key, origin, also);
+        return store(projectId, file.tempFile(), name, type, file.size(), file.sha256(), null, documentKey, key, origin,
+                also);
     }
 
     /** The temporary file of an upload never outlives its request. */
@@ -161,11 +174,16 @@ public final class JobIntake {
     }
 
     /** The text helper: the content is stored like an upload of {@code content.txt}, under the same rules. */
-    public IngestJob fromText(UUID projectId, String content, UUID sourceId, IdempotencyKeys.Key key) {
+    public IngestJob fromText(UUID projectId, String content, UUID sourceId, String documentKey,
+            IdempotencyKeys.Key key) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxBytes) {
             throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Text too large: the limit is " + (maxBytes / (1024 * 1024)) + " MB ("
                     + maxBytes + " bytes); it has " + bytes.length + " bytes");
+        }
+        if (content.length() > maxChars && content.codePointCount(0, content.length()) > maxChars) {
+            throw new RefusedContent(RefusedContent.Reason.TOO_LARGE, "Text too long: more than the " + maxChars
+                    + " characters one document may yield (CORTEX_EXTRACT_MAX_CHARS)");
         }
         Path temp = null;
         try {
@@ -179,8 +197,8 @@ public final class JobIntake {
                     + " cannot be written: " + e.getMessage(), e);
         }
         try {
-            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId, key,
-                    null, null);
+            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId,
+                    documentKey, key, null, null);
         } finally {
             deleteQuietly(temp);
         }
@@ -200,13 +218,13 @@ public final class JobIntake {
 
     /** {@code origin}: where the content came from, as the job's source_path (null: the stored object's path). */
     private IngestJob store(UUID projectId, Path temp, String name, String type, long size, String sha256, UUID sourceId,
-            IdempotencyKeys.Key key, String origin, AlsoInTransaction also) {
+            String documentKey, IdempotencyKeys.Key key, String origin, AlsoInTransaction also) {
         UUID jobId = UUID.randomUUID();
         StoredObject object = storage.put(temp, projectId, jobId, name, sha256);
         try {
             String sourcePath = origin != null ? origin : object.path() != null ? object.path().toString() : object.key();
-            return insert(jobId, new NewJob(projectId, sourceId, sourcePath, object.uri(), name, size, type, sha256),
-                    key, also);
+            return insert(jobId, new NewJob(projectId, sourceId, sourcePath, object.uri(), name, size, type, sha256,
+                    documentKey), key, also);
         } catch (RuntimeException e) {
             storage.delete(object);
             throw e;
@@ -218,7 +236,7 @@ public final class JobIntake {
         Instant now = Dialect.now();
         return new IngestJob(jobId, r.projectId(), r.sourcePath(), r.sourceUri(), r.originalFilename(), r.byteSize(),
                 r.mimeType(), r.checksum(), JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0,
-                "Queued", null, null, taskIds.apply(jobId), sourceId, 0);
+                "Queued", null, null, taskIds.apply(jobId), sourceId, 0, r.documentKey(), null);
     }
 
     /**

@@ -32,6 +32,7 @@ import java.util.Set;
  *            completed, failed, cancelled   (unchanged)             -
  * RETIRE     queued, running                cancelled               -
  *            completed, failed, cancelled   (unchanged)             -
+ * SUPERSEDE  completed                      (unchanged)             -
  * </pre>
  */
 public enum JobMove {
@@ -64,7 +65,12 @@ public enum JobMove {
      * like a delete, and a running attempt is stopped too (it notices at its next step).
      */
     RETIRE(Lease.ANY, Map.of(QUEUED, CANCELLED, RUNNING, CANCELLED, COMPLETED, COMPLETED, FAILED, FAILED,
-            CANCELLED, CANCELLED));
+            CANCELLED, CANCELLED)),
+    /**
+     * A newer version of the same document (same project and document key) completed: this completed job leaves
+     * search, in the transaction that completed the newer one. It stays listed, with superseded_by.
+     */
+    SUPERSEDE(Lease.ANY, Map.of(COMPLETED, COMPLETED));
 
     /** What a move asks of the job's lease. */
     public enum Lease {

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /** Where a job is in its processing, in order; {@code progress} at the start of each stage grows with it. */
 public enum JobStage {
-    INITIAL(0.0), FETCH(0.05), VERIFY(0.15), DETECT(0.25), EXTRACT(0.35), INDEX(0.35), CHUNK(0.7), STORE(0.85), DONE(1.0);
+    INITIAL(0.0), FETCH(0.05), VERIFY(0.1), DETECT(0.15), EXTRACT(0.2), INDEX(0.2), CHUNK(0.45), EMBED(0.5), STORE(0.95),
+    DONE(1.0);
 
     private final double progress;
 

@@ -24,7 +24,7 @@ public final class JobStore {
 
     private static final String COLUMNS = "id, project_id, source_id, source_path, source_uri, original_filename, "
             + "byte_size, mime_type, checksum, stage, status, progress, message, error_message, canonical_document_id, "
-            + "task_id, attempts, created_at, updated_at, started_at, completed_at, deleted_at";
+            + "task_id, attempts, created_at, updated_at, started_at, completed_at, deleted_at, document_key, superseded_by";
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
@@ -68,11 +68,13 @@ public final class JobStore {
     private final int exactTotalLimit;
 
     public void insert(Connection c, IngestJob job) throws SQLException {
-        db.update(c, "INSERT INTO ingest_jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.update(c, "INSERT INTO ingest_jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?)",
                 job.id(), job.projectId(), job.sourceId(), job.sourcePath(), job.sourceUri(), job.originalFilename(),
                 job.byteSize(), job.mimeType(), job.checksum(), job.stage(), job.status(), job.progress(),
                 job.message(), job.errorMessage(), job.canonicalDocumentId(), job.taskId(), job.attempts(),
-                job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt());
+                job.createdAt(), job.updatedAt(), job.startedAt(), job.completedAt(), job.deletedAt(),
+                job.documentKey(), job.supersededBy());
         events.append(c, job, JobEvents.CREATED);
         // counted and logged once committed: a job whose commit fails was never created
         db.afterCommit(c, () -> {
@@ -254,6 +256,9 @@ public final class JobStore {
         if (filter.sourceId() != null) {
             where.append(" AND source_id = ?");
             params.add(filter.sourceId());
+        }
+        if (filter.current()) {
+            where.append(" AND superseded_by IS NULL");
         }
         List<Object> pageParams = new ArrayList<>(params);
         StringBuilder pageWhere = new StringBuilder(where);
@@ -462,19 +467,67 @@ public final class JobStore {
                 JobStage.DONE, message, canonicalDocumentId, now, now, facts.byteSize(),
                 facts.checksum(), facts.mimeType(), jobId, owner), jobId, JobEvents.UPDATED, JobMove.COMPLETE);
         if (completed) {
-            // The job it replaces goes in the same transaction: readers see one version or the other.
-            Optional<UUID> earlier = db.queryOne(c, "SELECT supersedes_job_id FROM ingest_jobs WHERE id = ?",
-                    rs -> Optional.ofNullable(db.dialect().uuid(rs, "supersedes_job_id")), jobId).flatMap(e -> e);
-            if (earlier.isPresent()) {
-                retire(c, earlier.get());
+            supersede(c, jobId);
+            for (Completing listener : completing) {
+                listener.completing(c, jobId);
             }
         }
         return completed;
     }
 
-    /** Records that {@code jobId} replaces {@code earlier}: completing it retires the earlier job. */
-    public void supersedes(Connection c, UUID jobId, UUID earlier) throws SQLException {
-        db.update(c, "UPDATE ingest_jobs SET supersedes_job_id = ? WHERE id = ?", earlier, jobId);
+    /**
+     * Told, inside the transaction that completes a job (after the versions it replaces are superseded), so that what
+     * it keeps in memory can take the job in before the commit: the search index, which must never be without
+     * either version of a document. What it did must be undone if the transaction rolls back
+     * ({@link Database#afterRollback}).
+     */
+    @FunctionalInterface
+    public interface Completing {
+        void completing(Connection c, UUID jobId) throws SQLException;
+    }
+
+    private final List<Completing> completing = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a {@link Completing} listener (the search index, where this instance serves search). */
+    public void whenCompleting(Completing listener) {
+        completing.add(listener);
+    }
+
+    /**
+     * One version of each document: in the transaction that completes a job with a document key, every earlier
+     * completed job of its project and key becomes superseded by it ({@link JobMove#SUPERSEDE}: it leaves search,
+     * with an event each). Earlier is by creation: a job that completes after a newer one of the same key was
+     * completed is superseded by that one at once. Completions of one key are serialised (PostgreSQL: a transaction
+     * lock on the key; SQLite writes one at a time), so two versions never both stay current.
+     */
+    private void supersede(Connection c, UUID jobId) throws SQLException {
+        Optional<IngestJob> completed = db.queryOne(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id = ?", this::map,
+                jobId);
+        if (completed.isEmpty() || completed.get().documentKey() == null) {
+            return;
+        }
+        IngestJob job = completed.get();
+        if (db.dialect() == Dialect.POSTGRESQL) {
+            db.query(c, "SELECT pg_advisory_xact_lock(hashtextextended(? || ':' || ?, 0))", rs -> null,
+                    job.projectId().toString(), job.documentKey());
+        }
+        String sameKey = "project_id = ? AND document_key = ? AND status = '" + JobStatus.COMPLETED
+                + "' AND superseded_by IS NULL AND id <> ?";
+        Optional<UUID> newer = db.queryOne(c, "SELECT id FROM ingest_jobs WHERE " + sameKey + " AND deleted_at IS NULL"
+                + " AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at DESC, id DESC LIMIT 1",
+                rs -> db.dialect().uuid(rs, "id"), job.projectId(), job.documentKey(), jobId, job.createdAt(),
+                job.createdAt(), jobId);
+        List<UUID> older = newer.isPresent() ? List.of(jobId)
+                : db.query(c, "SELECT id FROM ingest_jobs WHERE " + sameKey + " AND (created_at < ? OR (created_at = ?"
+                        + " AND id < ?))", rs -> db.dialect().uuid(rs, "id"), job.projectId(), job.documentKey(), jobId,
+                        job.createdAt(), job.createdAt(), jobId);
+        UUID by = newer.orElse(jobId);
+        Instant now = Dialect.now();
+        for (UUID id : older) {
+            changed(c, db.update(c, "UPDATE ingest_jobs SET superseded_by = ?, updated_at = ? WHERE id = ? AND "
+                    + where(JobMove.SUPERSEDE) + " AND superseded_by IS NULL", by, now, id), id, JobEvents.UPDATED,
+                    JobMove.SUPERSEDE);
+        }
     }
 
     /**
@@ -566,6 +619,7 @@ public final class JobStore {
                 d.instant(rs, "completed_at"), d.instant(rs, "deleted_at"),
                 JobStatus.parse(rs.getString("status")).orElseThrow(), rs.getDouble("progress"), rs.getString("message"),
                 rs.getString("error_message"), d.uuid(rs, "canonical_document_id"), rs.getString("task_id"),
-                d.uuid(rs, "source_id"), rs.getInt("attempts"));
+                d.uuid(rs, "source_id"), rs.getInt("attempts"), rs.getString("document_key"),
+                d.uuid(rs, "superseded_by"));
     }
 }

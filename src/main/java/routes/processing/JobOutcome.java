@@ -125,7 +125,7 @@ public final class JobOutcome {
      */
     private static String reason(Exception error) {
         String words = error instanceof PermanentFailure ? Explain.clean(error.getMessage())
-                : Explain.cause(error, null);
+                : Explain.forPeople(error, null);
         return words == null || words.isBlank()
                 ? "an unexpected error in the service (the log has it, at this job's id)" : words;
     }

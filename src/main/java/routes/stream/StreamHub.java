@@ -46,7 +46,7 @@ public final class StreamHub {
      * event of the outbox (forged by another client of the broker, or garbled) is dropped.
      */
     public void publish(@Header("project_id") String projectId, @Header("job_id") String jobId, @Header("seq") Long seq,
-            @Body String payload) {
+            @Header("status") String status, @Body String payload) {
         Optional<UUID> project = Ids.parse(projectId);
         Optional<UUID> job = Ids.parse(jobId);
         if (project.isEmpty() || job.isEmpty() || seq == null || seq < 1) {
@@ -54,6 +54,7 @@ public final class StreamHub {
                     projectId, jobId, seq);
             return;
         }
+        changed(job.get(), status);
         JobEvents.Stored mine = relayedHere.remove(projectId + ":" + seq);
         Set<Subscriber> subscribers = byProject.get(project.get());
         if (subscribers == null || subscribers.isEmpty()) {
@@ -95,7 +96,30 @@ public final class StreamHub {
 
     /** Eager mode: straight from the outbox. */
     public void publishStored(@Body JobEvents.Stored e) {
+        changed(e.jobId(), e.status());
         publish(StreamEvent.of(e));
+    }
+
+    /** Told of each job change that reaches this instance, whoever made it (the search index follows them). */
+    @FunctionalInterface
+    public interface JobChanges {
+        void changed(UUID jobId, String status);
+    }
+
+    private final List<JobChanges> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void listen(JobChanges listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(UUID jobId, String status) {
+        for (JobChanges listener : listeners) {
+            try {
+                listener.changed(jobId, status);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener of job changes failed on job {}: {}", jobId, e.toString());
+            }
+        }
     }
 
     public void publish(StreamEvent event) {

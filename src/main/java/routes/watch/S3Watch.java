@@ -84,12 +84,12 @@ public final class S3Watch {
                 if (entry != null && entry.state() == State.ACCEPTED) {
                     round.unchanged.incrementAndGet();
                     if (!mirrored) {
-                        round.add(new WatchTask(WatchTask.Kind.FINISH, o, prefix, null, round));
+                        round.add(new WatchTask(WatchTask.Kind.FINISH, o, prefix, round));
                     }
                     continue;
                 }
                 if (entry != null && entry.state() == State.REJECTED) {
-                    round.add(new WatchTask(WatchTask.Kind.FINISH_REJECTED, o, prefix, null, round,
+                    round.add(new WatchTask(WatchTask.Kind.FINISH_REJECTED, o, prefix, round,
                             WatchAfterRead.reasonFile(o, entry.reason(), json)));
                     continue;
                 }
@@ -105,8 +105,7 @@ public final class S3Watch {
                     claims++;
                     WatchMirror.Current previous = current.get(o.key());
                     (previous == null ? round.fresh : round.changed).incrementAndGet();
-                    round.add(new WatchTask(WatchTask.Kind.INGEST, o, prefix,
-                            previous == null ? null : previous.jobId(), round));
+                    round.add(new WatchTask(WatchTask.Kind.INGEST, o, prefix, round));
                 }
             }
             if (mirrored) {

@@ -9,7 +9,6 @@ import routes.failure.RefusedContent;
 import routes.job.CreatedJob;
 import routes.job.IngestJob;
 import routes.job.JobIntake;
-import routes.job.JobStore;
 import routes.project.ProjectStore;
 import routes.storage.ObjectKeys;
 import routes.storage.ReceivedFile;
@@ -29,7 +28,6 @@ public final class WatchIntake {
     private final WatchBucket bucket;
     private final WatchLedger ledger;
     private final WatchMirror mirror;
-    private final JobStore jobs;
     private final JobIntake intake;
     private final ProjectStore projects;
     private final long maxBytes;
@@ -37,12 +35,11 @@ public final class WatchIntake {
     private final String owner;
 
     public WatchIntake(WatchSettings settings, WatchBucket bucket, WatchLedger ledger, WatchMirror mirror,
-            JobStore jobs, JobIntake intake, ProjectStore projects, long maxBytes, Path tempDir, String owner) {
+            JobIntake intake, ProjectStore projects, long maxBytes, Path tempDir, String owner) {
         this.settings = settings;
         this.bucket = bucket;
         this.ledger = ledger;
         this.mirror = mirror;
-        this.jobs = jobs;
         this.intake = intake;
         this.projects = projects;
         this.maxBytes = maxBytes;
@@ -64,10 +61,8 @@ public final class WatchIntake {
                 IngestJob job = intake.fromObject(projectId, file, o.uri(), (c, created) -> {
                     ledger.accept(c, o, owner, created.id());
                     if (settings.afterRead() == AfterRead.MIRROR) {
+                        // the object's key is the job's document key: its completion supersedes the key's previous job
                         mirror.record(c, o, created.id());
-                        if (task.supersedes() != null) {
-                            jobs.supersedes(c, created.id(), task.supersedes());
-                        }
                     }
                 });
                 task.round().accepted.incrementAndGet();

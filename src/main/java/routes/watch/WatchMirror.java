@@ -15,8 +15,8 @@ import routes.job.JobStore;
 
 /**
  * Mirror mode (table {@code watch_mirror}): which job holds each key's current content. A changed object's new job
- * retires the previous one when it completes ({@link JobStore#supersedes}); a key missing from two complete
- * listings in a row has its jobs retired. Only a complete, successful listing counts: a failed one changes nothing.
+ * has the object's URI as its document key, so it supersedes the previous one when it completes, as any job with a
+ * key does; a key missing from two complete listings in a row has its jobs retired (deleted). Only a complete, successful listing counts: a failed one changes nothing.
  */
 public final class WatchMirror {
 

@@ -38,7 +38,7 @@ abstract class IngestApiContract {
     static final List<String> JOB_KEYS = List.of("id", "project_id", "source_path", "source_uri", "original_filename",
             "byte_size", "mime_type", "checksum", "stage", "created_at", "updated_at", "started_at", "completed_at",
             "deleted_at", "status", "progress", "message", "error_message", "canonical_document_id", "task_id",
-            "source_id", "attempts");
+            "source_id", "attempts", "document_key", "superseded_by");
 
     Path tmp;
 
@@ -493,6 +493,60 @@ abstract class IngestApiContract {
         assertThat(app.filesUnder("tmp")).isZero();
         // the unknown source_id was refused by the job's transaction after the text was stored: no object stays
         assertThat(storedObjects()).isEqualTo(objectsBefore);
+    }
+
+    // --- document keys ----------------------------------------------------------------------------------------
+
+    @Test
+    void everyCreatePathTakesADocumentKey() throws Exception {
+        String p = project();
+        Path file = sourceFile("keyed/a.txt", "alpha");
+        Reply job = app.postJson(jobs(p), "{\"source_path\":\"" + file + "\",\"document_key\":\"docs/a.txt\"}");
+        assertThat(job.status()).as(job.body()).isEqualTo(201);
+        assertThat(job.json().get("document_key").asText()).isEqualTo("docs/a.txt");
+        assertThat(job.json().get("superseded_by").isNull()).isTrue();
+        Reply batch = app.postJson("/api/projects/" + p + "/ingest/batch", "{\"jobs\":[{\"source_path\":\"" + file
+                + "\",\"document_key\":\"docs/b.txt\"}]}");
+        assertThat(batch.json().get("items").get(0).get("document_key").asText()).isEqualTo("docs/b.txt");
+        Reply upload = app.uploadWithFields("/api/projects/" + p + "/ingest/upload", "c.txt", "gamma".getBytes(),
+                "text/plain", Map.of("document_key", "docs/\u00e7.txt"));
+        assertThat(upload.status()).as(upload.body()).isEqualTo(200);
+        assertThat(upload.json().get("job").get("document_key").asText()).isEqualTo("docs/\u00e7.txt");
+        Reply text = app.postJson("/api/projects/" + p + "/ingest",
+                "{\"source_type\":\"text\",\"content\":\"delta\",\"document_key\":\"docs/d.txt\"}");
+        assertThat(app.get(jobs(p) + "/" + text.json().get("job_id").asText()).json().get("document_key").asText())
+                .isEqualTo("docs/d.txt");
+        Reply none = app.postJson(jobs(p), "{\"source_path\":\"" + file + "\",\"document_key\":\"\"}");
+        assertThat(none.json().get("document_key").isNull()).as("empty is none").isTrue();
+    }
+
+    @Test
+    void badDocumentKeysAre400sNamingTheFieldAndCreateNothing() throws Exception {
+        String p = project();
+        Path file = sourceFile("keyed/bad.txt", "alpha");
+        long objectsBefore = storedObjects();
+        for (String key : List.of("\"   \"", "\"" + "k".repeat(1025) + "\"", "\"a\\u0007b\"", "\"a\\nb\"", "42")) {
+            Reply job = app.postJson(jobs(p), "{\"source_path\":\"" + file + "\",\"document_key\":" + key + "}");
+            assertThat(job.status()).as(key).isEqualTo(400);
+            assertThat(job.detail()).as(key).contains("document_key");
+            Reply batch = app.postJson("/api/projects/" + p + "/ingest/batch", "{\"jobs\":[{\"source_path\":\"" + file
+                    + "\",\"document_key\":" + key + "}]}");
+            assertThat(batch.status()).as(key).isEqualTo(400);
+            assertThat(batch.body()).as(key).contains("document_key");
+            Reply text = app.postJson("/api/projects/" + p + "/ingest",
+                    "{\"source_type\":\"text\",\"content\":\"delta\",\"document_key\":" + key + "}");
+            assertThat(text.status()).as(key).isEqualTo(400);
+            assertThat(text.detail()).as(key).contains("document_key");
+        }
+        for (String key : List.of("   ", "k".repeat(1025), "a\u0007b")) {
+            Reply upload = app.uploadWithFields("/api/projects/" + p + "/ingest/upload", "c.txt", "gamma".getBytes(),
+                    "text/plain", Map.of("document_key", key));
+            assertThat(upload.status()).as(key).isEqualTo(400);
+            assertThat(upload.detail()).as(key).contains("document_key");
+        }
+        assertThat(app.get(jobs(p)).json().get("total").asLong()).isZero();
+        assertThat(storedObjects()).isEqualTo(objectsBefore);
+        assertThat(app.filesUnder("tmp")).isZero();
     }
 
     @Test

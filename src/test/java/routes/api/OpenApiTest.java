@@ -81,7 +81,7 @@ class OpenApiTest {
                 operations++;
             }
         }
-        assertThat(operations).isEqualTo(15);
+        assertThat(operations).isEqualTo(17);
         assertThat(doc.at("/paths/~1api~1projects~1{project_id}~1ingest~1upload/post").isMissingNode()).isFalse();
     }
 
@@ -141,6 +141,16 @@ class OpenApiTest {
         String chunks = projects + "/" + p + "/documents/" + document + "/chunks";
         check("get", "/api/projects/{project_id}/documents/{document_id}/chunks", app.get(chunks));
         check("get", "/api/projects/{project_id}/documents/{document_id}/chunks", app.get(chunks + "?cursor=forged"));
+        String search = projects + "/" + p + "/search";
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.get("/observe/health/ready").status() == 200);
+        JsonNode found = check("post", "/api/projects/{project_id}/search",
+                app.postJson(search, "{\"query\":\"how to use the service\",\"k\":3}")).json();
+        check("post", "/api/projects/{project_id}/search", app.postJson(search, "{\"query\":\"\"}"));
+        check("post", "/api/projects/{project_id}/search",
+                app.postJson(projects + "/" + java.util.UUID.randomUUID() + "/search", "{\"query\":\"x\"}"));
+        String chunk = found.at("/items/0/chunk_id").asText();
+        check("get", "/api/projects/{project_id}/chunks/{chunk_id}", app.get(projects + "/" + p + "/chunks/" + chunk));
+        check("get", "/api/projects/{project_id}/chunks/{chunk_id}", app.get(projects + "/" + p + "/chunks/nope"));
         check("post", "/api/projects/{project_id}/ingest/jobs/{job_id}/cancel", app.post(jobs + "/" + job + "/cancel"));
 
         app.context().getRouteController().stopRoute("job-worker-consume");
@@ -154,6 +164,6 @@ class OpenApiTest {
         }
         check("get", "/api/stream/projects/{project_id}/ingest/{job_id}/events",
                 app.get("/api/stream/projects/" + p + "/ingest/" + java.util.UUID.randomUUID() + "/events"));
-        assertThat(checked).hasSize(23);
+        assertThat(checked).hasSize(28);
     }
 }

@@ -60,9 +60,7 @@ class SettingRulesTest {
                 Arguments.of(Map.of("cortex.shutdown.grace-seconds", "0"), "cortex.shutdown.grace-seconds"),
                 Arguments.of(Map.of("cortex.shutdown.grace-seconds", "-5"), "cortex.shutdown.grace-seconds"),
                 Arguments.of(Map.of("cortex.log.level", "chatty"), "cortex.log.level"),
-                Arguments.of(Map.of("cortex.storage.bucket", "Not_A_Bucket"), "cortex.storage.bucket"),
-                // a text upload the service accepts must be one it can extract
-                Arguments.of(Map.of("cortex.extract.max-chars", "50000000"), "cortex.extract.max-chars"));
+                Arguments.of(Map.of("cortex.storage.bucket", "Not_A_Bucket"), "cortex.storage.bucket"));
     }
 
     @ParameterizedTest(name = "{0}")

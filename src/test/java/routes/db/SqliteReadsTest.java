@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,11 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import routes.api.Json;
 import routes.document.DocumentStore;
 import routes.job.IdempotencyKeys;
-import routes.job.IngestJob;
+import routes.support.QueuedJobs;
 import routes.job.JobEvents;
 import routes.job.JobFilter;
 import routes.job.JobRelay;
-import routes.job.JobStage;
 import routes.job.JobStatus;
 import routes.job.JobStore;
 import routes.project.Project;
@@ -47,11 +45,8 @@ class SqliteReadsTest {
             ProjectStore projects = new ProjectStore(db);
             Project project = projects.create("reads", null);
             UUID jobId = UUID.randomUUID();
-            Instant now = Dialect.now();
             db.inTransaction(c -> {
-                jobs.insert(c, new IngestJob(jobId, project.id(), null, "file:///tmp/x.txt", "x.txt", null, null, null,
-                        JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0, "Queued", null, null, null,
-                        projects.defaultSource(c, project.id()), 0));
+                jobs.insert(c, QueuedJobs.job(jobId, project.id(), projects.defaultSource(c, project.id()), JobStatus.QUEUED, 0));
                 return null;
             });
 

@@ -15,10 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import routes.api.Json;
 import routes.db.Database;
-import routes.db.Dialect;
-import routes.job.IngestJob;
+import routes.support.QueuedJobs;
 import routes.job.JobEvents;
-import routes.job.JobStage;
 import routes.job.JobStatus;
 import routes.job.JobStore;
 import routes.project.Project;
@@ -125,11 +123,8 @@ class LeftoverSweepTest {
     private static UUID committedJob(Database db, JobStore jobs) {
         Project project = new ProjectStore(db).create("sweep " + UUID.randomUUID(), null);
         UUID jobId = UUID.randomUUID();
-        Instant now = Dialect.now();
         db.inTransaction(c -> {
-            jobs.insert(c, new IngestJob(jobId, project.id(), null, "file:///tmp/x.txt", "x.txt", null, null, null,
-                    JobStage.INITIAL, now, now, null, null, null, JobStatus.QUEUED, 0.0, "Queued", null, null, null,
-                    new ProjectStore(db).defaultSource(c, project.id()), 0));
+            jobs.insert(c, QueuedJobs.job(jobId, project.id(), new ProjectStore(db).defaultSource(c, project.id()), JobStatus.QUEUED, 0));
             return null;
         });
         return jobId;

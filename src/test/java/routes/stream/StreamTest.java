@@ -100,7 +100,7 @@ class StreamTest {
                 assertThat(e.at("/job/project_id").asText()).isEqualTo(project);
                 assertThat(e.fieldNames()).toIterable().containsExactly("seq", "type", "job", "timestamp");
                 assertThat(e.get("timestamp").asText()).endsWith("Z");
-                assertThat(e.get("job").size()).isEqualTo(22);
+                assertThat(e.get("job").size()).isEqualTo(24);
             });
             assertThat(events.get(0).get("type").asText()).isEqualTo("ingest.job.created");
             assertThat(events.get(0).at("/job/status").asText()).isEqualTo("queued");

@@ -79,21 +79,32 @@ public class ApiClient {
 
     /** A text/plain upload with an Idempotency-Key. */
     public Reply uploadWithKey(String path, String key, String fileName, byte[] content) {
-        return upload(path, fileName, content, "text/plain", null, key);
+        return upload(path, fileName, content, "text/plain", fields(null), key);
     }
 
     /** A multipart upload; {@code fileName == null} sends no file part at all. */
     public Reply upload(String path, String fileName, byte[] content, String contentType, String checksum) {
-        return upload(path, fileName, content, contentType, checksum, null);
+        return upload(path, fileName, content, contentType, fields(checksum), null);
     }
 
-    private Reply upload(String path, String fileName, byte[] content, String contentType, String checksum, String key) {
+    /** A multipart upload with these form fields before the file part. */
+    public Reply uploadWithFields(String path, String fileName, byte[] content, String contentType,
+            Map<String, String> fields) {
+        return upload(path, fileName, content, contentType, fields, null);
+    }
+
+    private static Map<String, String> fields(String checksum) {
+        return checksum == null ? Map.of() : Map.of("checksum", checksum);
+    }
+
+    private Reply upload(String path, String fileName, byte[] content, String contentType, Map<String, String> fields,
+            String key) {
         String boundary = "cortex-" + UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
         try {
-            if (checksum != null) {
-                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"checksum\"\r\n\r\n" + checksum
-                        + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, String> field : fields.entrySet()) {
+                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                        + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
             if (fileName != null) {
                 body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName

@@ -3,13 +3,9 @@ package routes.support;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 
 import routes.db.Database;
-import routes.db.Dialect;
-import routes.job.IngestJob;
-import routes.job.JobStage;
 import routes.job.JobStatus;
 import routes.job.JobStore;
 import routes.project.ProjectStore;
@@ -53,11 +49,8 @@ public final class BothDatabases implements AutoCloseable {
     /** A job of {@code project} in {@code status} with {@code attempts}, in its project's default source. */
     public static UUID insertJob(Database db, JobStore jobs, UUID project, JobStatus status, int attempts) {
         UUID jobId = UUID.randomUUID();
-        Instant now = Dialect.now();
         db.inTransaction(c -> {
-            jobs.insert(c, new IngestJob(jobId, project, null, "file:///tmp/x.txt", "x.txt", null, null, null,
-                    JobStage.INITIAL, now, now, null, null, null, status, 0.0, "Queued", null, null, null,
-                    new ProjectStore(db).defaultSource(c, project), attempts));
+            jobs.insert(c, QueuedJobs.job(jobId, project, new ProjectStore(db).defaultSource(c, project), status, attempts));
             return null;
         });
         return jobId;

@@ -59,6 +59,13 @@ class WatchMirrorTest {
         return jobs(app, project);
     }
 
+    /** The jobs holding each key's current content. */
+    private List<JsonNode> current(String project) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        app.get("/api/projects/" + project + "/ingest/jobs?current=true&limit=100").json().get("items").forEach(out::add);
+        return out;
+    }
+
     /** One job, completed: read from one listing. */
     private static boolean onlyCompleted(List<JsonNode> jobs) {
         return jobs.size() == 1 && allCompleted(jobs);
@@ -69,7 +76,7 @@ class WatchMirrorTest {
     }
 
     @Test
-    void aChangedObjectReplacesItsJobAndARemovedOneIsRetiredAfterTwoListings() {
+    void aChangedObjectSupersedesItsJobAndARemovedOneIsRetiredAfterTwoListings() {
         String project = project(app, "mirrored");
         String key = "inbox/" + project + "/handbook.md";
         put(client, key, "text/markdown", "# Handbook\n\nversion one".getBytes(StandardCharsets.UTF_8));
@@ -82,22 +89,26 @@ class WatchMirrorTest {
         assertThat(s3.requests("GET", BUCKET, key)).isEqualTo(1);
         assertThat(client.headObject(b -> b.bucket(BUCKET).key(key)).contentLength()).as("the object stays").isPositive();
 
-        // new content under the same key: a new job, and once it completes the earlier job and its documents are gone
+        // new content under the same key: a new job, and once it completes the earlier job is superseded by it (its
+        // chunks leave search; it stays listed, saying by which job)
         put(client, key, "text/markdown", "# Handbook\n\nversion two".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<JsonNode> now = visible(project);
+            List<JsonNode> now = current(project);
             return now.size() == 1 && allCompleted(now) && !now.get(0).get("id").asText().equals(first);
         });
-        String second = visible(project).get(0).get("id").asText();
-        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first).status()).isEqualTo(404);
-        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first + "/documents").status()).isEqualTo(404);
+        String second = current(project).get(0).get("id").asText();
+        JsonNode earlier = app.get("/api/projects/" + project + "/ingest/jobs/" + first).json();
+        assertThat(earlier.get("superseded_by").asText()).isEqualTo(second);
+        assertThat(earlier.get("document_key").asText()).isEqualTo("s3://" + BUCKET + "/" + key);
+        assertThat(visible(project)).hasSize(2);
         JsonNode docs = app.get("/api/projects/" + project + "/ingest/jobs/" + second + "/documents").json();
         assertThat(docs.get("items")).hasSize(1);
 
-        // removed from the bucket: retired after the second complete listing that misses it
+        // removed from the bucket: every version retired after the second complete listing that misses it
         client.deleteObject(b -> b.bucket(BUCKET).key(key));
         await().atMost(Duration.ofSeconds(20)).until(() -> visible(project).isEmpty());
         assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + second).status()).isEqualTo(404);
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + first).status()).isEqualTo(404);
 
         // dropped again afterwards: the ledger forgot the key, so it is a new job
         put(client, key, "text/markdown", "# Handbook\n\nversion two".getBytes(StandardCharsets.UTF_8));

@@ -197,9 +197,38 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("chart")).getAttribute("aria-label")).contains("finished in the last hour");
         screenshot("4-chunks");
 
+        // search the project: results with the document's path, the matched words marked, a link to the chunk
+        browser.findElement(By.id("search-query")).sendKeys("handbook about ingesting");
+        browser.findElement(By.cssSelector("#search-form button")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#results li.result")).isEmpty());
+        WebElement first = browser.findElement(By.cssSelector("#results li.result"));
+        assertThat(first.findElement(By.cssSelector("a.chunk-link")).getText()).isEqualTo("handbook.txt");
+        assertThat(first.findElement(By.cssSelector("a.chunk-link")).getAttribute("href"))
+                .contains("/api/projects/" + project + "/chunks/");
+        assertThat(first.findElements(By.cssSelector(".snippet mark"))).extracting(WebElement::getText).isNotEmpty()
+                .allMatch(w -> w.toLowerCase().startsWith("handbook") || w.toLowerCase().startsWith("about")
+                        || w.toLowerCase().startsWith("inges"));
+        assertThat(browser.findElement(By.id("search-status")).getText()).contains("result");
+        screenshot("5-search");
+        first.findElement(By.cssSelector("a.chunk-link")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-heading"), "Chunk"));
+        assertThat(browser.findElement(By.cssSelector("#chunks li")).getText()).contains("ingesting documents");
+        assertThat(browser.findElements(By.cssSelector("#chunks li mark"))).isNotEmpty();
+        // a hostile text is shown as text, never run
+        upload("hostile.txt", "<img src=x onerror=\"document.title='owned'\"> a hostile snippet");
+        wait.until(d -> text("hostile.txt", ".status").equals("completed"));
+        WebElement query = browser.findElement(By.id("search-query"));
+        query.clear();
+        query.sendKeys("hostile snippet");
+        browser.findElement(By.cssSelector("#search-form button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#results li.result")).stream()
+                .anyMatch(r -> r.getText().contains("<img src=x")));
+        assertThat(browser.getTitle()).isEqualTo("Cortex Ingest");
+        assertThat(browser.findElements(By.cssSelector("#results img"))).isEmpty();
+
         // readable at phone width
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 900));
-        screenshot("5-phone");
+        screenshot("6-phone");
         boolean shown = wait.until(d -> row("handbook.txt").isDisplayed());
         assertThat(shown).isTrue();
     }

@@ -1,0 +1,105 @@
+package routes.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import routes.api.SearchApi;
+import routes.db.Database;
+import routes.health.Probes;
+import routes.job.JobStore;
+import routes.metrics.ServiceMetrics;
+import routes.project.ProjectStore;
+import routes.search.Embedder;
+import routes.search.EmbeddingModels;
+import routes.search.EmbeddingStore;
+import routes.search.PgVector;
+import routes.search.Reembedder;
+import routes.search.SearchService;
+import routes.search.VectorIndex;
+import routes.search.VectorSearch;
+import routes.stream.StreamHub;
+
+/**
+ * Retrieval: the embedding model (loaded in the background as the service starts, one per process), where vectors
+ * are kept and searched (pgvector when PostgreSQL has it, else in memory, following the jobs' changes), the search
+ * the API serves, the background re-embedding, its health check and meters. With CORTEX_EMBED_ENABLED=false there
+ * is no model: no vectors, keyword search only.
+ */
+final class SearchConfiguration {
+
+    /** What the worker's embed stage needs: the model (null when embedding is off) and the vectors' store. */
+    record Embedding(Embedder embedder, EmbeddingStore store, int batch) {
+    }
+
+    private SearchConfiguration() {
+    }
+
+    static Embedding bind(CamelContext context, Settings settings, Database db, Probes probes, ServiceMetrics metrics,
+            ProjectStore projects, JobStore jobs, ObjectMapper json, StreamHub hub, boolean servesSearch) throws Exception {
+        Registry registry = context.getRegistry();
+        boolean enabled = Boolean.parseBoolean(settings.string("cortex.embed.enabled"));
+        EmbeddingModels model = EmbeddingModels.byId(settings.string("cortex.embed.model"));
+        PgVector pgVector = new PgVector(db);
+        if (enabled) {
+            pgVector.setUp(List.of(EmbeddingModels.values()));
+        }
+        EmbeddingStore store = new EmbeddingStore(db, pgVector);
+        AtomicLong pending = new AtomicLong();
+        Embedder embedder = null;
+        VectorSearch vectors = null;
+        if (enabled) {
+            embedder = new Embedder(model, settings.positiveInt("cortex.embed.threads"),
+                    settings.positiveInt("cortex.embed.batch-size"),
+                    Duration.ofMillis(settings.nonNegativeInt("cortex.embed.batch-wait-ms")));
+            OpenResources.closeWithContext(context, embedder::close);
+            embedder.startLoading();
+            Embedder model0 = embedder;
+            probes.every("embeddings-pending", () -> pending.set(store.pending(model0.model())));
+            metrics.gauge("cortex.embeddings.pending", "Chunk texts without a vector of the current model (being"
+                    + " re-embedded in the background)", pending::get);
+            metrics.counter("cortex.embeddings", "model", model.id(), "Chunk texts embedded by this instance",
+                    embedder, e -> e.embedded());
+        }
+        if (servesSearch) {
+            VectorIndex index = null;
+            if (enabled && !pgVector.enabled()) {
+                index = new VectorIndex(db, model);
+                VectorIndex loading = index;
+                ExecutorService updates = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "cortex-vector-index");
+                    t.setDaemon(true);
+                    return t;
+                });
+                OpenResources.closeWithContext(context, updates::shutdownNow);
+                // a job completed here is in the index before its commit; every change (completed elsewhere,
+                // superseded, deleted) as its event reaches this instance, off the fan-out's thread
+                jobs.whenCompleting(loading::jobCompleting);
+                hub.listen((job, status) -> {
+                    if ("completed".equals(status)) {
+                        updates.execute(() -> loading.jobChanged(job));
+                    }
+                });
+                context.addStartupListener((ctx, alreadyStarted) -> updates.execute(loading::loadAll));
+                metrics.gauge("cortex.vector.index.vectors", "Vectors this instance holds in memory for search",
+                        index::vectors);
+            }
+            if (enabled) {
+                vectors = new VectorSearch(embedder, index, pgVector, store);
+                registry.bind("reembedder", new Reembedder(embedder, store, index, pgVector,
+                        settings.positiveInt("cortex.embed.batch-size") * 8,
+                        settings.positiveInt("cortex.embed.reembed-budget-ms")));
+            }
+            SearchService search = new SearchService(db, vectors, settings.positiveInt("cortex.search.rrf-k"),
+                    settings.positiveInt("cortex.search.candidates"), pending::get);
+            registry.bind("searchApi", new SearchApi(projects, search, json));
+            registry.bind("searchHealthCheck", new SearchHealthCheck(vectors, pending::get));
+        }
+        return new Embedding(embedder, store, settings.positiveInt("cortex.embed.batch-size"));
+    }
+}

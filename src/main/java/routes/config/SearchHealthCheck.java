@@ -1,0 +1,47 @@
+package routes.config;
+
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import routes.search.VectorSearch;
+
+/**
+ * Search in /observe/health: where it serves search, ready once vector search can answer (the embedding model and
+ * the vector index load beside the routes at start-up, and the service answers meanwhile); with the model, where
+ * vectors are searched and how many chunk texts still wait for a vector.
+ */
+final class SearchHealthCheck extends AbstractHealthCheck {
+
+    private final VectorSearch vectors;
+    private final java.util.function.LongSupplier pending;
+
+    /** @param vectors null when embedding is off */
+    SearchHealthCheck(VectorSearch vectors, java.util.function.LongSupplier pending) {
+        super("cortex", "search");
+        this.vectors = vectors;
+        this.pending = pending;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (vectors == null) {
+            builder.message("keyword search only: embedding is off (CORTEX_EMBED_ENABLED=false)").up();
+            return;
+        }
+        builder.detail("vectors", vectors.description());
+        builder.detail("chunks_waiting_for_a_vector", pending.getAsLong());
+        String unavailable = vectors.unavailable();
+        if (unavailable == null) {
+            builder.message("vector search ready: " + vectors.description() + "; " + pending.getAsLong()
+                    + " chunk text(s) waiting for a vector").up();
+        } else {
+            builder.message("vector search not ready: " + unavailable).down();
+        }
+    }
+}

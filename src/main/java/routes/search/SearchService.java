@@ -1,0 +1,168 @@
+package routes.search;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import routes.db.Database;
+
+/**
+ * Search over a project's ingested text: keywords (the database's full-text index), vectors (the embedding model,
+ * in memory or pgvector), or both fused by reciprocal rank (a chunk's score is the sum over the two rankings of
+ * 1 / (k + its rank)). Only chunks of completed, current, not deleted jobs of the project are found; every result is
+ * checked against the database as it is read, so what was deleted a moment ago does not appear.
+ */
+public final class SearchService {
+
+    /** How a search ranks. */
+    public enum Mode {
+        HYBRID, KEYWORD, VECTOR;
+
+        /** The mode of this name as the API spells it (lowercase); an unknown name is an IllegalArgumentException. */
+        public static Mode parse(String value) {
+            for (Mode m : values()) {
+                if (m.toString().equals(value)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("no mode " + value);
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One found chunk, as the API answers it. */
+    @JsonPropertyOrder({"chunk_id", "document_id", "job_id", "document_key", "path", "title", "ordinal", "start_offset",
+        "end_offset", "content", "score"})
+    public record Item(@JsonProperty("chunk_id") UUID chunkId, @JsonProperty("document_id") UUID documentId,
+            @JsonProperty("job_id") UUID jobId, @JsonProperty("document_key") String documentKey,
+            @JsonProperty("path") String path, @JsonProperty("title") String title,
+            @JsonProperty("ordinal") int ordinal, @JsonProperty("start_offset") int startOffset,
+            @JsonProperty("end_offset") int endOffset, @JsonProperty("content") String content,
+            @JsonProperty("score") double score) {
+    }
+
+    /** The answer: the mode that ranked, the items best first, and, when it matters, why the mode differs or what it
+     * could not see yet. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"mode", "items", "note", "not_embedded"})
+    public record Answer(@JsonProperty("mode") String mode, @JsonProperty("items") List<Item> items,
+            @JsonProperty("note") String note, @JsonProperty("not_embedded") Long notEmbedded) {
+    }
+
+    private final Database db;
+    private final KeywordSearch keywords;
+    private final VectorSearch vectors;
+    private final int rrfK;
+    private final int candidates;
+    private final LongSupplier pendingEmbeddings;
+
+    /**
+     * @param vectors           the vector side, null when embedding is off
+     * @param rrfK              reciprocal rank fusion's constant
+     * @param candidates        how many of each ranking the fusion looks at (at least k)
+     * @param pendingEmbeddings the service-wide count of chunk texts without a vector (kept by the background
+     *                          re-embedding): only when it is not 0 does a search count its project's
+     */
+    public SearchService(Database db, VectorSearch vectors, int rrfK, int candidates, LongSupplier pendingEmbeddings) {
+        this.db = db;
+        this.keywords = new KeywordSearch(db);
+        this.vectors = vectors;
+        this.rrfK = rrfK;
+        this.candidates = candidates;
+        this.pendingEmbeddings = pendingEmbeddings;
+    }
+
+    public Answer search(UUID projectId, String query, int k, Mode mode, SearchFilters filters) {
+        String note = null;
+        Mode used = mode;
+        if (mode != Mode.KEYWORD) {
+            String unavailable = vectors == null ? "vector search is off (CORTEX_EMBED_ENABLED=false)"
+                    : vectors.unavailable();
+            if (unavailable != null) {
+                used = Mode.KEYWORD;
+                note = "keyword search only: " + unavailable;
+            }
+        }
+        int depth = Math.max(k, candidates);
+        Map<UUID, Double> scores = new LinkedHashMap<>();
+        if (used == Mode.KEYWORD) {
+            keywords.best(projectId, query, filters, k).forEach(h -> scores.put(h.chunkId(), h.score()));
+        } else if (used == Mode.VECTOR) {
+            // deeper than k: vectors still held for a version superseded a moment ago are left out as they are read
+            vectors.nearest(projectId, query, filters, depth).forEach(h -> scores.put(h.chunkId(), (double) h.score()));
+        } else {
+            fuse(scores, keywords.best(projectId, query, filters, depth).stream().map(KeywordSearch.Hit::chunkId).toList());
+            fuse(scores, vectors.nearest(projectId, query, filters, depth).stream().map(VectorIndex.Hit::chunkId).toList());
+        }
+        List<Map.Entry<UUID, Double>> ranked = new ArrayList<>(scores.entrySet());
+        ranked.sort(Map.Entry.<UUID, Double>comparingByValue().reversed());
+        List<Item> items = new ArrayList<>();
+        // read k at a time: those no longer searchable are left out, and the next in rank take their places
+        for (int from = 0; from < ranked.size() && items.size() < k; from += k) {
+            List<Item> page = read(projectId, ranked.subList(from, Math.min(ranked.size(), from + k)));
+            items.addAll(page.subList(0, Math.min(page.size(), k - items.size())));
+        }
+        Long notEmbedded = null;
+        if (used != Mode.KEYWORD && pendingEmbeddings.getAsLong() > 0) {
+            long pending = db.read(c -> vectors.pendingIn(c, projectId));
+            if (pending > 0) {
+                notEmbedded = pending;
+                note = pending + " chunk(s) of this project have no vector yet (being embedded): vector search does"
+                        + " not see them yet";
+            }
+        }
+        return new Answer(used.toString(), items, note, notEmbedded);
+    }
+
+    /** Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the chunks it ranks. */
+    private void fuse(Map<UUID, Double> scores, List<UUID> ranking) {
+        for (int i = 0; i < ranking.size(); i++) {
+            scores.merge(ranking.get(i), 1.0 / (rrfK + i + 1), Double::sum);
+        }
+    }
+
+    /** The chunks, in the given order, read with their document and job; those no longer searchable are left out. */
+    private List<Item> read(UUID projectId, List<Map.Entry<UUID, Double>> ranked) {
+        if (ranked.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ranked.size(), "?"));
+        List<Object> params = new ArrayList<>();
+        ranked.forEach(e -> params.add(e.getKey()));
+        params.add(projectId);
+        Map<UUID, Item> found = new HashMap<>();
+        Map<UUID, Double> score = new HashMap<>();
+        ranked.forEach(e -> score.put(e.getKey(), e.getValue()));
+        db.read(c -> db.query(c, "SELECT c.id, c.document_id, d.job_id, j.document_key, d.path, d.title, c.ordinal,"
+                + " c.start_offset, c.end_offset, c.content FROM document_chunks c JOIN documents d ON d.id = c.document_id"
+                + " JOIN ingest_jobs j ON j.id = d.job_id WHERE c.id IN (" + marks + ") AND j.project_id = ? AND "
+                + Searchable.CHUNK, rs -> {
+                    UUID id = db.dialect().uuid(rs, "id");
+                    found.put(id, new Item(id, db.dialect().uuid(rs, "document_id"), db.dialect().uuid(rs, "job_id"),
+                            rs.getString("document_key"), rs.getString("path"), rs.getString("title"),
+                            rs.getInt("ordinal"), rs.getInt("start_offset"), rs.getInt("end_offset"),
+                            rs.getString("content"), score.get(id)));
+                    return null;
+                }, params.toArray()));
+        List<Item> items = new ArrayList<>();
+        ranked.forEach(e -> {
+            Item item = found.get(e.getKey());
+            if (item != null) {
+                items.add(item);
+            }
+        });
+        return items;
+    }
+}

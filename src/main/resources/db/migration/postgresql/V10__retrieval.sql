@@ -1,0 +1,34 @@
+-- Retrieval. A job may name the content it holds (document_key: the caller's stable name for it, such as a path or a
+-- URL); a completed job with a key supersedes the earlier completed jobs of its project and key, in the transaction
+-- that completes it, so search sees one version of each document.
+ALTER TABLE ingest_jobs ADD COLUMN document_key TEXT;
+ALTER TABLE ingest_jobs ADD COLUMN superseded_by UUID;
+CREATE INDEX ingest_jobs_document_key ON ingest_jobs (project_id, document_key) WHERE document_key IS NOT NULL;
+
+-- Mirror mode now rests on document keys: a watched object's key (its s3:// URI) is its jobs' document key. The jobs
+-- it made before get theirs, and so does a job a newer one was to retire on completion (supersedes_job_id, the
+-- mechanism this replaces): it is superseded instead when that one completes.
+UPDATE ingest_jobs SET document_key = (SELECT 's3://' || m.bucket || '/' || m.object_key FROM watch_mirror m
+    WHERE m.job_id = ingest_jobs.id) WHERE id IN (SELECT job_id FROM watch_mirror);
+UPDATE ingest_jobs SET document_key = (SELECT MAX(n.document_key) FROM ingest_jobs n WHERE n.supersedes_job_id = ingest_jobs.id)
+    WHERE document_key IS NULL AND id IN (SELECT supersedes_job_id FROM ingest_jobs WHERE supersedes_job_id IS NOT NULL);
+ALTER TABLE ingest_jobs DROP COLUMN supersedes_job_id;
+
+-- A chunk's text hashed: its vector is keyed by it (unchanged text is never embedded twice).
+ALTER TABLE document_chunks ADD COLUMN content_sha256 CHAR(64);
+CREATE INDEX document_chunks_content ON document_chunks (content_sha256);
+
+-- Keywords: PostgreSQL's English text search (stemmed), kept by the database itself, under a GIN index.
+ALTER TABLE document_chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED;
+CREATE INDEX document_chunks_tsv ON document_chunks USING GIN (tsv);
+
+-- Vectors, one per chunk text and model (float32, little-endian). With pgvector the service adds a vector column
+-- and an HNSW index at start-up.
+CREATE TABLE chunk_embeddings (
+    content_sha256 CHAR(64)    NOT NULL,
+    model          VARCHAR(64) NOT NULL,
+    dimensions     INTEGER     NOT NULL,
+    vector         BYTEA       NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (content_sha256, model)
+);
