@@ -47,6 +47,7 @@ public final class Embedder implements AutoCloseable {
     }
 
     private final EmbeddingModels choice;
+    private final java.util.function.Function<java.util.concurrent.Executor, EmbeddingModel> loader;
     private final int batchSize;
     private final long batchWaitNanos;
     private final ExecutorService pool;
@@ -60,7 +61,14 @@ public final class Embedder implements AutoCloseable {
     private volatile boolean closed;
 
     public Embedder(EmbeddingModels choice, int threads, int batchSize, Duration batchWait) {
+        this(choice, choice::load, threads, batchSize, batchWait);
+    }
+
+    /** With the model made by {@code loader} (tests: a model that fails as a real one may). */
+    Embedder(EmbeddingModels choice, java.util.function.Function<java.util.concurrent.Executor, EmbeddingModel> loader,
+            int threads, int batchSize, Duration batchWait) {
         this.choice = choice;
+        this.loader = loader;
         this.batchSize = batchSize;
         this.batchWaitNanos = batchWait.toNanos();
         AtomicInteger n = new AtomicInteger();
@@ -84,7 +92,7 @@ public final class Embedder implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 // each text runs on the pool thread that took it: the pool decides what runs when
-                model.complete(choice.load(Runnable::run));
+                model.complete(this.loader.apply(Runnable::run));
                 LOG.info("Embedding model {} loaded in {} ms", choice.id(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             } catch (RuntimeException | LinkageError e) {
@@ -218,8 +226,14 @@ public final class Embedder implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
+            EmbeddingModel m;
             try {
-                EmbeddingModel m = loadedModel();
+                m = loadedModel();
+            } catch (RuntimeException e) {
+                batch.forEach(w -> w.result().completeExceptionally(e));
+                continue;
+            }
+            try {
                 List<TextSegment> segments = batch.stream().map(w -> TextSegment.from(w.text())).toList();
                 List<Embedding> out = m.embedAll(segments).content();
                 for (int i = 0; i < batch.size(); i++) {
@@ -227,8 +241,18 @@ public final class Embedder implements AutoCloseable {
                 }
                 embedded.addAndGet(batch.size());
             } catch (RuntimeException | LinkageError e) {
-                batch.forEach(w -> w.result().completeExceptionally(e));
+                // a batch holds texts of several jobs: one text the model refuses must fail its own job only
+                batch.forEach(w -> embedAlone(m, w));
             }
+        }
+    }
+
+    private void embedAlone(EmbeddingModel m, Work w) {
+        try {
+            w.result().complete(m.embed(w.text()).content().vector());
+            embedded.incrementAndGet();
+        } catch (RuntimeException | LinkageError e) {
+            w.result().completeExceptionally(e);
         }
     }
 

@@ -1,0 +1,89 @@
+package routes.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import org.junit.jupiter.api.Test;
+import routes.failure.PermanentFailure;
+
+/**
+ * How the shared embedding pool treats a model's failures. A model that refuses a text (an IllegalArgumentException:
+ * the text is the problem) fails that text's job for good, and only that job, even when its text shared a batch with
+ * other jobs' texts; any other failure of the model is transient (the attempt is retried); a checkpoint that throws
+ * (a cancel) stops the wait and withdraws the job's texts. The model here stands in for the ONNX one, whose real
+ * failures cannot be provoked on demand.
+ */
+class EmbedderTest {
+
+    /** Refuses texts with "refused" in them, breaks on "broken", embeds anything else as a one-hot vector. */
+    static final class FailingModel implements EmbeddingModel {
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            List<Embedding> out = new ArrayList<>();
+            for (TextSegment s : segments) {
+                if (s.text().contains("refused")) {
+                    throw new IllegalArgumentException("text cannot be tokenized");
+                }
+                if (s.text().contains("broken")) {
+                    throw new IllegalStateException("ONNX session failed");
+                }
+                float[] v = new float[384];
+                v[Math.abs(s.text().hashCode()) % 384] = 1;
+                out.add(Embedding.from(v));
+            }
+            return Response.from(out);
+        }
+    }
+
+    private static Embedder embedder() {
+        // batches wait a while for texts: the texts of the jobs below share them
+        Embedder e = new Embedder(EmbeddingModels.ALL_MINILM_L6_V2_Q, executor -> new FailingModel(), 1, 8,
+                Duration.ofMillis(200));
+        e.startLoading();
+        return e;
+    }
+
+    @Test
+    void aRefusedTextFailsItsOwnJobForGoodAndNoOther() throws Exception {
+        try (Embedder e = embedder()) {
+            CompletableFuture<List<float[]>> bad = CompletableFuture.supplyAsync(() -> e.embed("job-a",
+                    List.of("fine text", "a refused text"), () -> { }));
+            CompletableFuture<List<float[]>> good = CompletableFuture.supplyAsync(() -> e.embed("job-b",
+                    List.of("another fine text", "  "), () -> { }));
+            List<float[]> vectors = good.get();
+            assertThat(vectors).hasSize(2);
+            assertThat(vectors.get(0)).contains(1f);
+            assertThat(vectors.get(1)).as("blank text never reaches the model").containsOnly(0f);
+            assertThatThrownBy(bad::join).hasCauseInstanceOf(PermanentFailure.class)
+                    .hasMessageContaining("cannot take this document's text");
+        }
+    }
+
+    @Test
+    void anyOtherModelFailureIsTransient() {
+        try (Embedder e = embedder()) {
+            assertThatThrownBy(() -> e.embed("job-c", List.of("broken input"), () -> { }))
+                    .isInstanceOf(IllegalStateException.class).isNotInstanceOf(PermanentFailure.class)
+                    .hasMessageContaining("Embedding failed");
+        }
+    }
+
+    @Test
+    void aCheckpointThatThrowsStopsTheWait() {
+        try (Embedder e = embedder()) {
+            assertThatThrownBy(() -> e.embed("job-d", List.of("one", "two"), () -> {
+                throw new IllegalStateException("Cancelled");
+            })).hasMessage("Cancelled");
+            assertThat(e.queued()).isZero();
+        }
+    }
+}
