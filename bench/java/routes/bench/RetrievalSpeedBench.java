@@ -72,6 +72,7 @@ public final class RetrievalSpeedBench {
         int seconds = Integer.getInteger("bench.seconds", 15);
         int threads = Integer.getInteger("bench.threads", 2);
         List<String> databases = List.of(System.getProperty("bench.databases", "sqlite,postgresql").split(","));
+        List<String> parts = List.of(System.getProperty("bench.parts", "embed,search").split(","));
         Path dir = Files.createTempDirectory("cortex-retrieval-speed");
         System.out.printf("%s, %d Cranfield documents, %d embedding threads, %d cores, Java %s%n%n", model.id(), docs,
                 threads, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -85,12 +86,23 @@ public final class RetrievalSpeedBench {
         double onJobs;
         double offJobs;
         double inService;
+        double inServiceLarge;
         try (TestApp app = TestApp.start(TestDatabase.sqlite(Files.createDirectories(dir.resolve("on"))), dir.resolve("on-data"), settings)) {
             awaitReady(app);
             ingest(app, "warm-up", documents.subList(0, 50), null);
             double[] rate = new double[1];
             onJobs = ingest(app, "embedding on", documents.subList(50, documents.size()), rate);
             inService = rate[0];
+            // one large document: its chunks are all in the embed stage at once, nothing else runs beside it
+            StringBuilder large = new StringBuilder();
+            for (Cranfield.Doc d : collection.corpus().values()) {
+                if (large.length() > 400_000) {
+                    break;
+                }
+                large.append(d.content()).append("\n\n");
+            }
+            ingest(app, "one large document", List.of(new Cranfield.Doc("large", "", large.toString())), rate);
+            inServiceLarge = rate[0];
             embedded = embedded(TestDatabase.sqlite(dir.resolve("on")), model);
         }
         Map<String, String> off = new HashMap<>(settings);
@@ -105,14 +117,20 @@ public final class RetrievalSpeedBench {
         long t0 = System.nanoTime();
         raw.embedAll(segments(embedded.texts()));
         double rawRate = embedded.texts().size() / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("%nembedding: service %.1f chunks/s, raw embedAll %.1f chunks/s over the same %d texts:"
-                + " ratio %.2f (goal >= 0.85)%n", inService, rawRate, embedded.texts().size(), inService / rawRate);
+        System.out.printf("%nembedding: raw embedAll %.1f chunks/s over the %d texts the service embedded; service, small"
+                + " jobs %.1f chunks/s (ratio %.2f), one large document %.1f chunks/s (ratio %.2f; goal >= 0.85)%n",
+                rawRate, embedded.texts().size(), inService, inService / rawRate, inServiceLarge,
+                inServiceLarge / rawRate);
         System.out.printf("end to end: %.1f jobs/s with embedding, %.1f jobs/s without (%.1fx)%n%n", onJobs, offJobs,
                 offJobs / onJobs);
 
+        if (!parts.contains("search")) {
+            return;
+        }
         // 2. search at N chunks
         List<String> queries = new ArrayList<>(collection.queries().values());
         Ceilings ceilings = ceilings(raw, model, queries, embedded, chunks);
+        ceilings.print();
         String wrk = Wrk.ensure();
         for (String database : databases) {
             String url = database.trim().equals("sqlite") ? TestDatabase.sqlite(Files.createDirectories(
@@ -122,6 +140,7 @@ public final class RetrievalSpeedBench {
             System.out.printf("%s: %d chunks written through the service's stores in %.0f s%n", database,
                     populated.chunks(), (System.nanoTime() - t) / 1e9);
             ceilings.keyword(url, populated.project(), queries);
+            ceilings.print();
             Path workDir = Files.createDirectories(dir.resolve("jar-" + database));
             Map<String, String> env = ProcessApp.env(workDir, url, "api");
             env.put("CORTEX_EMBED_MODEL", model.id());
@@ -139,7 +158,7 @@ public final class RetrievalSpeedBench {
                     Wrk.run(wrk, base, script, 5, 2);
                     for (int connections : mode.equals("hybrid") ? new int[] {1, 2, 16} : new int[] {2}) {
                         Wrk.Result r = Wrk.run(wrk, base, script, seconds, connections);
-                        Wrk.print(database + " " + mode + ", " + connections + " conn.", r, "req/s");
+                        Wrk.report(database + " " + mode + ", " + connections + " conn.", r, "req/s");
                     }
                 }
                 System.out.printf("%s: RSS of the service %d MiB (peak %d MiB) holding %d chunks%n%n", database,

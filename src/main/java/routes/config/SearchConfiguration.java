@@ -1,6 +1,5 @@
 package routes.config;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,8 +54,7 @@ final class SearchConfiguration {
         VectorSearch vectors = null;
         if (enabled) {
             embedder = new Embedder(model, settings.positiveInt("cortex.embed.threads"),
-                    settings.positiveInt("cortex.embed.batch-size"),
-                    Duration.ofMillis(settings.nonNegativeInt("cortex.embed.batch-wait-ms")));
+                    settings.positiveInt("cortex.embed.batch-size"));
             OpenResources.closeWithContext(context, embedder::close);
             embedder.startLoading();
             Embedder model0 = embedder;

@@ -150,7 +150,6 @@ final class SettingRules {
         });
         r.put("cortex.embed.threads", between(1, 64));
         r.put("cortex.embed.batch-size", between(1, 1024));
-        r.put("cortex.embed.batch-wait-ms", between(0, 10_000));
         r.put("cortex.embed.reembed-period-ms", positive());
         r.put("cortex.embed.reembed-budget-ms", positive());
         r.put("cortex.search.rrf-k", between(1, 10_000));

@@ -53,35 +53,61 @@ public final class EmbedStage {
         progress.enter(run, JobStage.EMBED, "Embedding " + Counts.of(texts.size()) + " chunk(s)"
                 + (known.isEmpty() ? "" : ", " + Counts.of(known.size()) + " unchanged"));
         List<Map.Entry<String, String>> all = new ArrayList<>(texts.entrySet());
-        for (int from = 0; from < all.size(); from += batch) {
-            embedBatch(run, all.subList(from, Math.min(all.size(), from + batch)));
-            double done = (double) Math.min(all.size(), from + batch) / all.size();
-            progress.step(run, JobStage.EMBED, JobStage.EMBED.progress()
-                    + done * (JobStage.STORE.progress() - JobStage.EMBED.progress()), "Embedded "
-                    + Counts.of(Math.min(all.size(), from + batch)) + " of " + Counts.of(all.size()) + " chunk(s)");
+        routes.source.Checkpoint checkpoint = progress.checkpoint(run, JobStage.EMBED);
+        // every text to the pool at once; the vectors saved a batch at a time as they come, the checkpoint between
+        Embedder.Submitted submitted = embedder.submit(run.attempt(), all.stream().map(Map.Entry::getValue).toList());
+        try {
+            for (int from = 0; from < all.size(); from += batch) {
+                List<Map.Entry<String, String>> part = all.subList(from, Math.min(all.size(), from + batch));
+                save(part, submitted.next(part.size(), checkpoint::check));
+                double done = (double) Math.min(all.size(), from + batch) / all.size();
+                progress.step(run, JobStage.EMBED, JobStage.EMBED.progress()
+                        + done * (JobStage.STORE.progress() - JobStage.EMBED.progress()), "Embedded "
+                        + Counts.of(Math.min(all.size(), from + batch)) + " of " + Counts.of(all.size()) + " chunk(s)");
+            }
+        } finally {
+            submitted.cancel();
         }
         return run;
     }
 
-    /** A tree stored in batches while it was indexed: its staged chunks without a vector, page by page. */
+    /**
+     * A tree stored in batches while it was indexed: its staged chunks without a vector, page by page, the next page
+     * handed to the pool before this one is waited for (the pool never idles between pages).
+     */
     private JobRun embedStaged(JobRun run) {
         progress.enter(run, JobStage.EMBED, "Embedding the chunks of " + Counts.of(run.staged().files()) + " file(s)");
+        routes.source.Checkpoint checkpoint = progress.checkpoint(run, JobStage.EMBED);
         int done = 0;
-        while (true) {
-            List<EmbeddingStore.Missing> page = store.missingStagedBy(run.attempt(), embedder.model(), batch);
-            if (page.isEmpty()) {
-                return run;
+        List<EmbeddingStore.Missing> page = store.missingStagedBy(run.attempt(), embedder.model(), batch, Set.of());
+        Embedder.Submitted submitted = embedder.submit(run.attempt(), texts(page));
+        try {
+            while (!page.isEmpty()) {
+                // the next page: texts not in this one (this one's vectors are not saved yet)
+                Set<String> inFlight = new java.util.HashSet<>();
+                page.forEach(m -> inFlight.add(m.sha256()));
+                List<EmbeddingStore.Missing> next = store.missingStagedBy(run.attempt(), embedder.model(), batch,
+                        inFlight);
+                Embedder.Submitted following = embedder.submit(run.attempt(), texts(next));
+                save(page.stream().map(m -> Map.entry(m.sha256(), m.text())).toList(),
+                        submitted.next(page.size(), checkpoint::check));
+                done += page.size();
+                progress.step(run, JobStage.EMBED, JobStage.EMBED.progress(), "Embedded " + Counts.of(done)
+                        + " chunk(s)");
+                page = next;
+                submitted = following;
             }
-            embedBatch(run, page.stream().map(m -> Map.entry(m.sha256(), m.text())).toList());
-            done += page.size();
-            progress.step(run, JobStage.EMBED, JobStage.EMBED.progress(), "Embedded " + Counts.of(done) + " chunk(s)");
+        } finally {
+            submitted.cancel();
         }
+        return run;
     }
 
-    private void embedBatch(JobRun run, List<Map.Entry<String, String>> texts) {
-        routes.source.Checkpoint checkpoint = progress.checkpoint(run, JobStage.EMBED);
-        List<float[]> vectors = embedder.embed(run.attempt(), texts.stream().map(Map.Entry::getValue).toList(),
-                checkpoint::check);
+    private static List<String> texts(List<EmbeddingStore.Missing> page) {
+        return page.stream().map(EmbeddingStore.Missing::text).toList();
+    }
+
+    private void save(List<Map.Entry<String, String>> texts, List<float[]> vectors) {
         Map<String, float[]> bySha = new LinkedHashMap<>();
         for (int i = 0; i < texts.size(); i++) {
             bySha.put(texts.get(i).getKey(), vectors.get(i));

@@ -1,6 +1,5 @@
 package routes.search;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,10 +27,14 @@ import routes.failure.PermanentFailure;
 
 /**
  * The one embedding model of the process, and the pool that runs it. Texts of every job wait in one queue per job;
- * each of the pool's {@code threads} takes a batch of up to {@code batchSize} texts round-robin across the jobs that
- * wait (one from each in turn), waiting up to {@code batchWait} for a batch to fill: a large document does not hold
- * back a small one, and the worker threads that asked stay free to be cancelled or to meet their deadline between
- * batches. The model loads in the background at start-up: {@link #ready()} says when.
+ * each of the pool's {@code threads} takes its share of what waits (at most {@code batchSize} texts), round-robin
+ * across the jobs (one from each in turn): a large document does not hold back a small one, every thread has texts
+ * to run, and the worker threads that asked stay free to be cancelled or to meet their deadline between batches.
+ * <p>
+ * A batch is not waited for: langchain4j's in-process models embed one text at a time (no batched inference), so a
+ * batch held back to fill only adds latency, and one thread taking every waiting text leaves the others idle (the
+ * service then embedded at 0.42 of the raw model's rate on two threads). The model loads in the background at
+ * start-up: {@link #ready()} says when.
  */
 public final class Embedder implements AutoCloseable {
 
@@ -49,7 +52,7 @@ public final class Embedder implements AutoCloseable {
     private final EmbeddingModels choice;
     private final java.util.function.Function<java.util.concurrent.Executor, EmbeddingModel> loader;
     private final int batchSize;
-    private final long batchWaitNanos;
+    private final int threads;
     private final ExecutorService pool;
     private final CompletableFuture<EmbeddingModel> model = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -60,17 +63,17 @@ public final class Embedder implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean closed;
 
-    public Embedder(EmbeddingModels choice, int threads, int batchSize, Duration batchWait) {
-        this(choice, choice::load, threads, batchSize, batchWait);
+    public Embedder(EmbeddingModels choice, int threads, int batchSize) {
+        this(choice, choice::load, threads, batchSize);
     }
 
     /** With the model made by {@code loader} (tests: a model that fails as a real one may). */
     Embedder(EmbeddingModels choice, java.util.function.Function<java.util.concurrent.Executor, EmbeddingModel> loader,
-            int threads, int batchSize, Duration batchWait) {
+            int threads, int batchSize) {
         this.choice = choice;
         this.loader = loader;
         this.batchSize = batchSize;
-        this.batchWaitNanos = batchWait.toNanos();
+        this.threads = threads;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cortex-embed-" + n.incrementAndGet());
@@ -121,11 +124,62 @@ public final class Embedder implements AutoCloseable {
 
     /**
      * The vectors of {@code texts} (unit length; a blank text gets the zero vector: the model refuses blank text),
-     * in order. {@code owner} groups the texts of one job for the round-robin. Between batches the caller's
+     * in order. {@code owner} groups the texts of one job for the round-robin. While it waits the caller's
      * {@code checkpoint} is asked; when it throws, the texts not yet embedded are withdrawn and the exception goes
      * on.
      */
     public List<float[]> embed(Object owner, List<String> texts, Checkpoint checkpoint) {
+        Submitted submitted = submit(owner, texts);
+        return submitted.next(texts.size(), checkpoint);
+    }
+
+    /**
+     * A job's texts, all handed to the pool at once, their vectors taken in order as they are done: the pool is never
+     * idle while the job saves what it has (handing texts over batch by batch left it idle between batches, at 0.55
+     * of the raw model's rate).
+     */
+    public final class Submitted {
+        private final Object owner;
+        private final List<CompletableFuture<float[]>> results;
+        private int taken;
+
+        private Submitted(Object owner, List<CompletableFuture<float[]>> results) {
+            this.owner = owner;
+            this.results = results;
+        }
+
+        /** Whether every vector was taken. */
+        public boolean done() {
+            return taken == results.size();
+        }
+
+        /**
+         * The next {@code n} vectors (fewer at the end), waiting for them; the checkpoint is asked before and while it
+         * waits. When it throws, or the model fails, the job's texts still waiting are withdrawn.
+         */
+        public List<float[]> next(int n, Checkpoint checkpoint) {
+            List<float[]> vectors = new ArrayList<>(n);
+            try {
+                checkpoint.check();
+                while (vectors.size() < n && taken < results.size()) {
+                    vectors.add(await(results.get(taken), checkpoint));
+                    taken++;
+                }
+                return vectors;
+            } catch (RuntimeException e) {
+                withdraw(owner);
+                throw e;
+            }
+        }
+
+        /** Withdraws the texts still waiting (the job stopped). */
+        public void cancel() {
+            withdraw(owner);
+        }
+    }
+
+    /** Hands {@code texts} to the pool under {@code owner}; see {@link Submitted}. */
+    public Submitted submit(Object owner, List<String> texts) {
         List<CompletableFuture<float[]>> results = new ArrayList<>(texts.size());
         lock.lock();
         try {
@@ -147,16 +201,7 @@ public final class Embedder implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        try {
-            for (CompletableFuture<float[]> result : results) {
-                vectors.add(await(result, checkpoint));
-            }
-            return vectors;
-        } catch (RuntimeException e) {
-            withdraw(owner);
-            throw e;
-        }
+        return new Submitted(owner, results);
     }
 
     /** The vector of a search query, on the caller's thread (a query is short; it does not wait behind documents). */
@@ -165,13 +210,13 @@ public final class Embedder implements AutoCloseable {
         return m.embed(choice.queryPrefix() + query).content().vector();
     }
 
+    /** A vector, the checkpoint asked each time the wait goes on for 200 ms (a cancel, a deadline, a shutdown). */
     private float[] await(CompletableFuture<float[]> result, Checkpoint checkpoint) {
         while (true) {
-            checkpoint.check();
             try {
                 return result.get(200, TimeUnit.MILLISECONDS);
             } catch (TimeoutException notYet) {
-                // ask the checkpoint again
+                checkpoint.check();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while embedding", e);
@@ -265,26 +310,21 @@ public final class Embedder implements AutoCloseable {
                 }
                 arrived.await(1, TimeUnit.SECONDS);
             }
-            List<Work> batch = new ArrayList<>(batchSize);
-            long deadline = System.nanoTime() + batchWaitNanos;
-            while (true) {
-                takeRoundRobin(batch);
-                long left = deadline - System.nanoTime();
-                if (batch.size() >= batchSize || left <= 0) {
-                    return batch;
-                }
-                arrived.awaitNanos(left);
-            }
+            // the model runs a batch's texts one after another on this thread: it takes its share of what waits
+            int share = Math.max(1, Math.min(batchSize, (queued.get() + threads - 1) / threads));
+            List<Work> batch = new ArrayList<>(share);
+            takeRoundRobin(batch, share);
+            return batch;
         } finally {
             lock.unlock();
         }
     }
 
-    /** One text from each waiting job in turn, until the batch is full or nothing waits. */
-    private void takeRoundRobin(List<Work> batch) {
-        while (batch.size() < batchSize && !waiting.isEmpty()) {
+    /** One text from each waiting job in turn, until the batch holds {@code size} texts or nothing waits. */
+    private void takeRoundRobin(List<Work> batch, int size) {
+        while (batch.size() < size && !waiting.isEmpty()) {
             Iterator<Map.Entry<Object, Deque<Work>>> owners = waiting.entrySet().iterator();
-            while (owners.hasNext() && batch.size() < batchSize) {
+            while (owners.hasNext() && batch.size() < size) {
                 Deque<Work> texts = owners.next().getValue();
                 Work next = texts.poll();
                 if (next != null && !next.result().isDone()) {

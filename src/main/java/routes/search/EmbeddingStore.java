@@ -81,13 +81,21 @@ public final class EmbeddingStore {
                 rs -> new Missing(rs.getString(1), rs.getString(2)), model.id(), limit));
     }
 
-    /** Texts of the chunks an attempt staged (a tree's, stored in batches) without a vector of {@code model}. */
-    public List<Missing> missingStagedBy(String attempt, EmbeddingModels model, int limit) {
+    /**
+     * Texts of the chunks an attempt staged (a tree's, stored in batches) without a vector of {@code model}, leaving
+     * out {@code except} (texts already handed to the model whose vectors are not saved yet).
+     */
+    public List<Missing> missingStagedBy(String attempt, EmbeddingModels model, int limit, Set<String> except) {
+        List<Object> params = new ArrayList<>(List.of(attempt, model.id()));
+        params.addAll(except);
+        params.add(limit);
+        String notIn = except.isEmpty() ? "" : " AND c.content_sha256 NOT IN ("
+                + String.join(", ", java.util.Collections.nCopies(except.size(), "?")) + ")";
         return db.read(c -> db.query(c, "SELECT c.content_sha256, MIN(c.content) AS content FROM document_chunks c"
                 + " JOIN documents d ON d.id = c.document_id WHERE d.staged_by = ? AND NOT EXISTS (SELECT 1"
-                + " FROM chunk_embeddings e WHERE e.content_sha256 = c.content_sha256 AND e.model = ?)"
-                + " GROUP BY c.content_sha256 LIMIT ?", rs -> new Missing(rs.getString(1), rs.getString(2)), attempt,
-                model.id(), limit));
+                + " FROM chunk_embeddings e WHERE e.content_sha256 = c.content_sha256 AND e.model = ?)" + notIn
+                + " GROUP BY c.content_sha256 LIMIT ?", rs -> new Missing(rs.getString(1), rs.getString(2)),
+                params.toArray()));
     }
 
     /** How many chunk texts have no vector of {@code model} (a gauge; also chunks not hashed yet). */

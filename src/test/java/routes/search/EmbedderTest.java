@@ -3,7 +3,6 @@ package routes.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +25,23 @@ class EmbedderTest {
 
     /** Refuses texts with "refused" in them, breaks on "broken", embeds anything else as a one-hot vector. */
     static final class FailingModel implements EmbeddingModel {
+        /** Batches the model was given, by size. */
+        final List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** The text "gate" holds the model until {@link #open} (while other jobs' texts queue up). */
+        final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+
         @Override
         public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            batches.add(segments.size());
+            if (segments.get(0).text().equals("gate")) {
+                holding.countDown();
+                try {
+                    open.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             List<Embedding> out = new ArrayList<>();
             for (TextSegment s : segments) {
                 if (s.text().contains("refused")) {
@@ -44,22 +58,29 @@ class EmbedderTest {
         }
     }
 
-    private static Embedder embedder() {
-        // batches wait a while for texts: the texts of the jobs below share them
-        Embedder e = new Embedder(EmbeddingModels.ALL_MINILM_L6_V2_Q, executor -> new FailingModel(), 1, 8,
-                Duration.ofMillis(200));
+    private static Embedder embedder(FailingModel model) {
+        Embedder e = new Embedder(EmbeddingModels.ALL_MINILM_L6_V2_Q, executor -> model, 1, 8);
         e.startLoading();
         return e;
     }
 
     @Test
-    void aRefusedTextFailsItsOwnJobForGoodAndNoOther() throws Exception {
-        try (Embedder e = embedder()) {
+    void aRefusedTextFailsItsOwnJobForGoodAndNoOtherInItsBatch() throws Exception {
+        FailingModel model = new FailingModel();
+        try (Embedder e = embedder(model)) {
+            // the one thread is busy while two jobs' texts queue up: then it takes them in one batch
+            CompletableFuture<List<float[]>> gate = CompletableFuture.supplyAsync(() -> e.embed("job-0",
+                    List.of("gate"), () -> { }));
+            model.holding.await();
             CompletableFuture<List<float[]>> bad = CompletableFuture.supplyAsync(() -> e.embed("job-a",
                     List.of("fine text", "a refused text"), () -> { }));
             CompletableFuture<List<float[]>> good = CompletableFuture.supplyAsync(() -> e.embed("job-b",
                     List.of("another fine text", "  "), () -> { }));
+            org.awaitility.Awaitility.await().until(() -> e.queued() == 3);
+            model.open.countDown();
+            gate.get();
             List<float[]> vectors = good.get();
+            assertThat(model.batches).as("the two jobs' texts went to the model in one batch").contains(3);
             assertThat(vectors).hasSize(2);
             assertThat(vectors.get(0)).contains(1f);
             assertThat(vectors.get(1)).as("blank text never reaches the model").containsOnly(0f);
@@ -70,7 +91,7 @@ class EmbedderTest {
 
     @Test
     void anyOtherModelFailureIsTransient() {
-        try (Embedder e = embedder()) {
+        try (Embedder e = embedder(new FailingModel())) {
             assertThatThrownBy(() -> e.embed("job-c", List.of("broken input"), () -> { }))
                     .isInstanceOf(IllegalStateException.class).isNotInstanceOf(PermanentFailure.class)
                     .hasMessageContaining("Embedding failed");
@@ -79,7 +100,7 @@ class EmbedderTest {
 
     @Test
     void aCheckpointThatThrowsStopsTheWait() {
-        try (Embedder e = embedder()) {
+        try (Embedder e = embedder(new FailingModel())) {
             assertThatThrownBy(() -> e.embed("job-d", List.of("one", "two"), () -> {
                 throw new IllegalStateException("Cancelled");
             })).hasMessage("Cancelled");
