@@ -129,11 +129,7 @@ public final class VectorIndexChoiceBench {
         PriorityQueue<float[]> best = new PriorityQueue<>((a, b) -> Float.compare(a[0], b[0]));
         int n = flat.length / dims;
         for (int i = 0; i < n; i++) {
-            float score = 0;
-            int at = i * dims;
-            for (int d = 0; d < dims; d++) {
-                score += flat[at + d] * q[d];
-            }
+            float score = routes.search.Vectors.dot(flat, i * dims, q);
             if (best.size() < k) {
                 best.add(new float[] {score, i});
             } else if (score > best.peek()[0]) {

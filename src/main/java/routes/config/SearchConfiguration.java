@@ -17,6 +17,8 @@ import routes.project.ProjectStore;
 import routes.search.Embedder;
 import routes.search.EmbeddingModels;
 import routes.search.EmbeddingStore;
+import routes.search.FollowedIndex;
+import routes.search.KeywordIndex;
 import routes.search.PgVector;
 import routes.search.Reembedder;
 import routes.search.SearchService;
@@ -68,24 +70,17 @@ final class SearchConfiguration {
             VectorIndex index = null;
             if (enabled && !pgVector.enabled()) {
                 index = new VectorIndex(db, model);
-                VectorIndex loading = index;
-                ExecutorService updates = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "cortex-vector-index");
-                    t.setDaemon(true);
-                    return t;
-                });
-                OpenResources.closeWithContext(context, updates::shutdownNow);
-                // a job completed here is in the index before its commit; every change (completed elsewhere,
-                // superseded, deleted) as its event reaches this instance, off the fan-out's thread
-                jobs.whenCompleting(loading::jobCompleting);
-                hub.listen((job, status) -> {
-                    if ("completed".equals(status)) {
-                        updates.execute(() -> loading.jobChanged(job));
-                    }
-                });
-                context.addStartupListener((ctx, alreadyStarted) -> updates.execute(loading::loadAll));
+                follow(context, jobs, hub, index, "cortex-vector-index");
                 metrics.gauge("cortex.vector.index.vectors", "Vectors this instance holds in memory for search",
                         index::vectors);
+            }
+            KeywordIndex keywordIndex = null;
+            if (Boolean.parseBoolean(settings.string("cortex.search.keywords-in-memory"))) {
+                keywordIndex = new KeywordIndex(db);
+                OpenResources.closeWithContext(context, keywordIndex::close);
+                follow(context, jobs, hub, keywordIndex, "cortex-keyword-index");
+                metrics.gauge("cortex.keyword.index.chunks", "Chunks whose words this instance holds in memory for"
+                        + " search", keywordIndex::chunks);
             }
             if (enabled) {
                 vectors = new VectorSearch(embedder, index, pgVector, store);
@@ -93,11 +88,33 @@ final class SearchConfiguration {
                         settings.positiveInt("cortex.embed.batch-size") * 8,
                         settings.positiveInt("cortex.embed.reembed-budget-ms")));
             }
-            SearchService search = new SearchService(db, vectors, settings.positiveInt("cortex.search.rrf-k"),
+            SearchService search = new SearchService(db, keywordIndex, vectors, settings.positiveInt("cortex.search.rrf-k"),
                     settings.positiveInt("cortex.search.candidates"), pending::get);
             registry.bind("searchApi", new SearchApi(projects, search, json));
-            registry.bind("searchHealthCheck", new SearchHealthCheck(vectors, pending::get));
+            registry.bind("searchHealthCheck", new SearchHealthCheck(vectors, keywordIndex, pending::get));
         }
         return new Embedding(embedder, store, settings.positiveInt("cortex.embed.batch-size"));
+    }
+
+    /**
+     * An index in memory follows the jobs: a job completed here is in it before its commit; every change (completed
+     * elsewhere, superseded, deleted) as its event reaches this instance, on a thread of the index's own (off the
+     * fan-out's); and it loads at start-up on that thread.
+     */
+    private static void follow(CamelContext context, JobStore jobs, StreamHub hub, FollowedIndex index, String thread)
+            throws Exception {
+        ExecutorService updates = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, thread);
+            t.setDaemon(true);
+            return t;
+        });
+        OpenResources.closeWithContext(context, updates::shutdownNow);
+        jobs.whenCompleting(index::jobCompleting);
+        hub.listen((job, status) -> {
+            if ("completed".equals(status)) {
+                updates.execute(() -> index.jobChanged(job));
+            }
+        });
+        context.addStartupListener((ctx, alreadyStarted) -> updates.execute(index::loadAll));
     }
 }

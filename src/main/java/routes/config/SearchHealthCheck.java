@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import routes.search.KeywordIndex;
 import routes.search.VectorSearch;
 
 /**
@@ -14,13 +15,26 @@ import routes.search.VectorSearch;
 final class SearchHealthCheck extends AbstractHealthCheck {
 
     private final VectorSearch vectors;
+    private final KeywordIndex keywords;
     private final java.util.function.LongSupplier pending;
 
-    /** @param vectors null when embedding is off */
-    SearchHealthCheck(VectorSearch vectors, java.util.function.LongSupplier pending) {
+    /**
+     * @param vectors  null when embedding is off
+     * @param keywords null when keyword search uses the database's own index alone
+     */
+    SearchHealthCheck(VectorSearch vectors, KeywordIndex keywords, java.util.function.LongSupplier pending) {
         super("cortex", "search");
         this.vectors = vectors;
+        this.keywords = keywords;
         this.pending = pending;
+    }
+
+    private String keywords() {
+        if (keywords == null) {
+            return "the database's full-text index";
+        }
+        return keywords.loaded() ? "in memory, " + keywords.chunks() + " chunks"
+                : "loading into memory; the database's full-text index answers meanwhile";
     }
 
     @Override
@@ -30,8 +44,10 @@ final class SearchHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String keywordsAt = "keywords: " + keywords();
+        builder.detail("keywords", keywords());
         if (vectors == null) {
-            builder.message("keyword search only: embedding is off (CORTEX_EMBED_ENABLED=false)").up();
+            builder.message("keyword search only: embedding is off (CORTEX_EMBED_ENABLED=false); " + keywordsAt).up();
             return;
         }
         builder.detail("vectors", vectors.description());
@@ -39,9 +55,9 @@ final class SearchHealthCheck extends AbstractHealthCheck {
         String unavailable = vectors.unavailable();
         if (unavailable == null) {
             builder.message("vector search ready: " + vectors.description() + "; " + pending.getAsLong()
-                    + " chunk text(s) waiting for a vector").up();
+                    + " chunk text(s) waiting for a vector; " + keywordsAt).up();
         } else {
-            builder.message("vector search not ready: " + unavailable).down();
+            builder.message("vector search not ready: " + unavailable + "; " + keywordsAt).down();
         }
     }
 }

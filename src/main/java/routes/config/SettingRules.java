@@ -152,6 +152,7 @@ final class SettingRules {
         r.put("cortex.embed.batch-size", between(1, 1024));
         r.put("cortex.embed.reembed-period-ms", positive());
         r.put("cortex.embed.reembed-budget-ms", positive());
+        r.put("cortex.search.keywords-in-memory", exactly("true", "false"));
         r.put("cortex.search.rrf-k", between(1, 10_000));
         r.put("cortex.search.candidates", between(1, 10_000));
         r.put("cortex.role", exactly("all", "api", "worker"));

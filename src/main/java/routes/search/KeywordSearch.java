@@ -15,7 +15,8 @@ import routes.db.Database;
 import routes.db.Dialect;
 
 /**
- * Keyword search, by the database's own full-text index, ranked by BM25 on both: SQLite's FTS5 (Porter stemming, its
+ * Keyword search, ranked by BM25: by the words held in memory ({@link KeywordIndex}) once they have loaded, else by
+ * the database's own full-text index, BM25 on both: SQLite's FTS5 (Porter stemming, its
  * bm25()) or PostgreSQL's English text search (stemmed, stop words dropped, a GIN index finds the chunks). PostgreSQL's
  * own rankings know nothing of how rare a word is, and rank Cranfield's queries 0.30 in nDCG@10 to BM25's 0.36, so
  * BM25 is computed here in SQL: each query word's document frequency (counted through the GIN index, reused for a
@@ -43,11 +44,14 @@ final class KeywordSearch {
     }
 
     private final Database db;
+    private final KeywordIndex index;
     private final Map<String, Frequency> frequencies = new ConcurrentHashMap<>();
     private volatile Collection collection;
 
-    KeywordSearch(Database db) {
+    /** @param index the words in memory, or null: the database's own index answers every search */
+    KeywordSearch(Database db, KeywordIndex index) {
         this.db = db;
+        this.index = index;
     }
 
     /**
@@ -86,6 +90,9 @@ final class KeywordSearch {
         List<String> words = words(query);
         if (words.isEmpty()) {
             return List.of();
+        }
+        if (index != null && index.loaded()) {
+            return index.best(projectId, words, filters, n);
         }
         if (db.dialect() == Dialect.POSTGRESQL) {
             return bm25(projectId, words, filters, n);

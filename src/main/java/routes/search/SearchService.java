@@ -69,15 +69,17 @@ public final class SearchService {
     private final LongSupplier pendingEmbeddings;
 
     /**
+     * @param keywordIndex      the words in memory, or null (the database's own index answers)
      * @param vectors           the vector side, null when embedding is off
      * @param rrfK              reciprocal rank fusion's constant
      * @param candidates        how many of each ranking the fusion looks at (at least k)
      * @param pendingEmbeddings the service-wide count of chunk texts without a vector (kept by the background
      *                          re-embedding): only when it is not 0 does a search count its project's
      */
-    public SearchService(Database db, VectorSearch vectors, int rrfK, int candidates, LongSupplier pendingEmbeddings) {
+    public SearchService(Database db, KeywordIndex keywordIndex, VectorSearch vectors, int rrfK, int candidates,
+            LongSupplier pendingEmbeddings) {
         this.db = db;
-        this.keywords = new KeywordSearch(db);
+        this.keywords = new KeywordSearch(db, keywordIndex);
         this.vectors = vectors;
         this.rrfK = rrfK;
         this.candidates = candidates;
@@ -98,7 +100,8 @@ public final class SearchService {
         int depth = Math.max(k, candidates);
         Map<UUID, Double> scores = new LinkedHashMap<>();
         if (used == Mode.KEYWORD) {
-            keywords.best(projectId, query, filters, k).forEach(h -> scores.put(h.chunkId(), h.score()));
+            // deeper than k, as for vectors: the words in memory may still hold a version superseded a moment ago
+            keywords.best(projectId, query, filters, depth).forEach(h -> scores.put(h.chunkId(), h.score()));
         } else if (used == Mode.VECTOR) {
             // deeper than k: vectors still held for a version superseded a moment ago are left out as they are read
             vectors.nearest(projectId, query, filters, depth).forEach(h -> scores.put(h.chunkId(), (double) h.score()));

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,13 +19,10 @@ import routes.db.Database;
 
 /**
  * The vectors of every searchable chunk, in memory, by project and job, for an exact search (every vector of the
- * project compared with the query: no recall lost to an approximation). The database is the source of truth: the
- * index is loaded from it at start-up and follows it job by job: a job completed on this instance is taken in within
- * its completing transaction ({@link #jobCompleting}); every change (completed elsewhere, superseded, deleted) as
- * its event reaches this instance ({@link #jobChanged}); a result is checked against the database before it is shown,
- * so a job deleted a moment ago never appears.
+ * project compared with the query: no recall lost to an approximation). It follows the database as {@link
+ * FollowedIndex} says.
  */
-public final class VectorIndex {
+public final class VectorIndex extends FollowedIndex {
 
     private static final Logger LOG = LoggerFactory.getLogger(VectorIndex.class);
 
@@ -39,22 +35,13 @@ public final class VectorIndex {
             String[] mimes, float[] flat) {
     }
 
-    private final Database db;
     private final EmbeddingModels model;
     private final Map<UUID, Map<UUID, JobVectors>> byProject = new ConcurrentHashMap<>();
     private final AtomicLong vectors = new AtomicLong();
-    /** Jobs that changed while the index was loading: reloaded once it has. */
-    private final Set<UUID> changedWhileLoading = ConcurrentHashMap.newKeySet();
-    private volatile boolean loading = true;
-    private volatile boolean loaded;
 
     public VectorIndex(Database db, EmbeddingModels model) {
-        this.db = db;
+        super(db);
         this.model = model;
-    }
-
-    public boolean loaded() {
-        return loaded;
     }
 
     /** Vectors held, for the metrics. */
@@ -62,45 +49,9 @@ public final class VectorIndex {
         return vectors.get();
     }
 
-    /** Loads every searchable vector (start-up, in the background). */
-    public void loadAll() {
-        long started = System.nanoTime();
-        // in a transaction: PostgreSQL streams the rows (fetch size) only there
-        db.readTransaction(c -> {
-            load(c, null);
-            return null;
-        });
-        loading = false;
-        for (UUID job : List.copyOf(changedWhileLoading)) {
-            jobChanged(job);
-        }
-        changedWhileLoading.clear();
-        loaded = true;
-        LOG.info("Vector index loaded: {} vectors of {} in {} ms", vectors.get(), model.id(),
-                (System.nanoTime() - started) / 1_000_000);
-    }
-
-    /** A job's state changed (completed, superseded, deleted): its vectors are read again, or dropped. */
-    public void jobChanged(UUID jobId) {
-        if (loading) {
-            changedWhileLoading.add(jobId);
-        }
-        remove(jobId);
-        db.read(c -> {
-            load(c, jobId);
-            return null;
-        });
-    }
-
-    /**
-     * In the transaction that completes a job on this instance: its vectors are taken in before the commit, so the
-     * version it replaces (superseded in the same transaction) is never missing from search with neither in memory.
-     * Until the commit, what the job's chunks are is checked against the database by every search, which does not
-     * see them yet; a rollback takes them out again.
-     */
-    public void jobCompleting(Connection c, UUID jobId) throws SQLException {
-        load(c, jobId);
-        db.afterRollback(c, () -> remove(jobId));
+    @Override
+    protected void loadedIn(long millis) {
+        LOG.info("Vector index loaded: {} vectors of {} in {} ms", vectors.get(), model.id(), millis);
     }
 
     /** Texts got vectors (re-embedding after a change of model): the jobs that hold them are read again. */
@@ -115,7 +66,8 @@ public final class VectorIndex {
         jobs.forEach(this::jobChanged);
     }
 
-    private void remove(UUID jobId) {
+    @Override
+    protected void remove(UUID jobId) {
         for (Map<UUID, JobVectors> jobs : byProject.values()) {
             JobVectors gone = jobs.remove(jobId);
             if (gone != null) {
@@ -125,7 +77,8 @@ public final class VectorIndex {
     }
 
     /** Reads the searchable vectors of one job, or of all ({@code jobId} null), grouped by job. */
-    private void load(Connection c, UUID jobId) throws SQLException {
+    @Override
+    protected void load(Connection c, UUID jobId) throws SQLException {
         String sql = "SELECT j.id AS job_id, j.project_id, j.source_id, j.document_key, c.id AS chunk_id, d.path,"
                 + " d.mime_type, e.vector FROM document_chunks c JOIN documents d ON d.id = c.document_id"
                 + " JOIN ingest_jobs j ON j.id = d.job_id JOIN chunk_embeddings e ON e.content_sha256 = c.content_sha256"
@@ -172,11 +125,7 @@ public final class VectorIndex {
                 if (!filters.matchesDocument(job.paths()[i], job.mimes()[i])) {
                     continue;
                 }
-                float score = 0;
-                int base = i * dims;
-                for (int k = 0; k < dims; k++) {
-                    score += flat[base + k] * query[k];
-                }
+                float score = Vectors.dot(flat, i * dims, query);
                 if (best.size() < n) {
                     best.add(new Hit(job.chunks()[i], score));
                 } else if (score > best.peek().score()) {

@@ -41,9 +41,14 @@ abstract class SearchContract {
 
     abstract String databaseUrl(Path dir);
 
+    /** Settings of the service under test beyond the defaults. */
+    Map<String, String> settings() {
+        return Map.of();
+    }
+
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        app = TestApp.start(databaseUrl(dir), dir.resolve("data"), Map.of());
+        app = TestApp.start(databaseUrl(dir), dir.resolve("data"), settings());
         project = project("search");
         jobs.put("fox", text(project, FOX, "docs/animals/fox.txt"));
         jobs.put("leaves", text(project, LEAVES, "docs/botany/leaves.txt"));

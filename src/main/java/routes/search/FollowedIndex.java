@@ -1,0 +1,90 @@
+package routes.search;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import routes.db.Database;
+
+/**
+ * An index this instance keeps in memory for search, following the database, which stays the source of truth: loaded
+ * from it at start-up in the background, then job by job. A job completed on this instance is taken in within its
+ * completing transaction ({@link #jobCompleting}), before the commit, so that the version it supersedes is never
+ * missing from search with neither in memory (a rollback takes it out again); every change of a job (completed
+ * elsewhere, superseded, deleted) as its event reaches this instance ({@link #jobChanged}). What an index finds is
+ * checked against the database as it is read, so a job deleted or superseded a moment ago never appears.
+ */
+public abstract class FollowedIndex {
+
+    protected final Database db;
+    /** Jobs that changed while the index was loading: read again once it has. */
+    private final Set<UUID> changedWhileLoading = ConcurrentHashMap.newKeySet();
+    private volatile boolean loading = true;
+    private volatile boolean loaded;
+
+    protected FollowedIndex(Database db) {
+        this.db = db;
+    }
+
+    /** Whether it has loaded (until then search uses the database alone, or says it cannot). */
+    public final boolean loaded() {
+        return loaded;
+    }
+
+    /** Loads every searchable chunk (start-up, in the background). */
+    public final void loadAll() {
+        long started = System.nanoTime();
+        // in a transaction: PostgreSQL streams the rows (fetch size) only there
+        db.readTransaction(c -> {
+            load(c, null);
+            return null;
+        });
+        changed();
+        loading = false;
+        for (UUID job : List.copyOf(changedWhileLoading)) {
+            jobChanged(job);
+        }
+        changedWhileLoading.clear();
+        loaded = true;
+        loadedIn((System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A job's state changed (completed, superseded, deleted): it is read again, or dropped. */
+    public final void jobChanged(UUID jobId) {
+        if (loading) {
+            changedWhileLoading.add(jobId);
+        }
+        remove(jobId);
+        db.read(c -> {
+            load(c, jobId);
+            return null;
+        });
+        changed();
+    }
+
+    /** Within the transaction that completes a job on this instance: taken in before the commit. */
+    public final void jobCompleting(Connection c, UUID jobId) throws SQLException {
+        load(c, jobId);
+        changed();
+        db.afterRollback(c, () -> {
+            remove(jobId);
+            changed();
+        });
+    }
+
+    /** Reads the searchable chunks of one job, or of every job ({@code jobId} null), into the index. */
+    protected abstract void load(Connection c, UUID jobId) throws SQLException;
+
+    /** Drops a job from the index. */
+    protected abstract void remove(UUID jobId);
+
+    /** After a change, for an index whose readers must be refreshed to see it. */
+    protected void changed() {
+    }
+
+    /** Says how the start-up load went (a log line). */
+    protected abstract void loadedIn(long millis);
+}
