@@ -137,10 +137,12 @@ public final class S3Watch {
      */
     public void afterReadFailed(WatchTask task, Exception error) {
         if (WatchBucket.unreachable(error)) {
+            // the round's one warning says it; the ledger finishes this object's step in a later round
             stop(task.round(), error);
+        } else {
+            LOG.warn("After-read step of watched object {} failed (it was judged: no object is judged twice); a later"
+                    + " round finishes it: {}", task.object().shown(), error.getMessage());
         }
-        LOG.warn("After-read step of watched object {} failed (it was judged: no object is judged twice); a later round"
-                + " finishes it: {}", task.object().shown(), error.getMessage());
     }
 
     private void stop(WatchRound round, Exception error) {

@@ -36,7 +36,7 @@ public final class TestApp extends ApiClient implements AutoCloseable {
         props.put("cortex.storage.local-dir", dataDir.resolve("storage").toString());
         props.put("cortex.storage.temp-dir", dataDir.resolve("tmp").toString());
         props.put("cortex.broker.data-dir", dataDir.resolve("artemis").toString());
-        props.put("cortex.broker.port", String.valueOf(freePort()));
+        props.put("cortex.broker.port", String.valueOf(freePortOtherThan(port)));
         props.putAll(overrides);
         Main main = CortexIngest.application();
         props.forEach(main::addOverrideProperty);
@@ -92,6 +92,15 @@ public final class TestApp extends ApiClient implements AutoCloseable {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("cortex-db") && t.getName().endsWith("housekeeper"))
                 .count();
+    }
+
+    /** A free port that is not {@code taken} (two ports asked for one after the other may be the same). */
+    public static int freePortOtherThan(int taken) {
+        int port = freePort();
+        while (port == taken) {
+            port = freePort();
+        }
+        return port;
     }
 
     public static int freePort() {
