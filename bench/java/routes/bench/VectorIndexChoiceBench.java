@@ -26,7 +26,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * the same {@code bench.chunks} (100,000) vectors, made as RetrievalSpeedBench makes them (each the normalised sum of
  * three real embeddings of Cranfield texts, with a little noise), queried with the 225 Cranfield queries embedded by
  * the same model: p50/p99 per query on one thread, HNSW's recall@10 against the exact answer, and what each costs to
- * build.
+ * build; and pgvector's HNSW recall on PGlite over the first {@code bench.pgvectorChunks} (20,000) of them.
  */
 public final class VectorIndexChoiceBench {
 
@@ -80,6 +80,8 @@ public final class VectorIndexChoiceBench {
         }
         print("exact scan (as the service's VectorIndex)", exactMs, 1.0, 0);
 
+        pgvector(flat, dims, queries, Integer.getInteger("bench.pgvectorChunks", 20_000));
+
         try (ByteBuffersDirectory dir = new ByteBuffersDirectory()) {
             long t0 = System.nanoTime();
             try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setRAMBufferSizeMB(512))) {
@@ -122,6 +124,59 @@ public final class VectorIndexChoiceBench {
                     print("Lucene HNSW, " + candidates + " candidates", ms, recall / queries.size(), buildSeconds);
                 }
             }
+        }
+    }
+
+    /**
+     * pgvector's HNSW index (what the service uses when PostgreSQL has the extension), on PGlite (PostgreSQL 18 with
+     * pgvector 0.8, WebAssembly: its speed says nothing of a real server, its recall does): recall@10 against the exact
+     * answer over the first {@code n} vectors, at the default ef_search (40) and at the service's (200 for its
+     * 100 candidates).
+     */
+    private static void pgvector(float[] flat, int dims, List<float[]> queries, int n) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cortex-pgvector-bench");
+        try (routes.support.PgliteServer pglite = routes.support.PgliteServer.startOrAbort(dir);
+                java.sql.Connection c = java.sql.DriverManager.getConnection(pglite.jdbcUrl());
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS vector");
+            s.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, e vector(" + dims + "))");
+            long t0 = System.nanoTime();
+            for (int from = 0; from < n; from += 200) {
+                StringBuilder sql = new StringBuilder("INSERT INTO v VALUES ");
+                for (int i = from; i < Math.min(n, from + 200); i++) {
+                    float[] v = new float[dims];
+                    System.arraycopy(flat, i * dims, v, 0, dims);
+                    sql.append(i == from ? "" : ",").append('(').append(i).append(", '")
+                            .append(routes.search.Vectors.literal(v)).append("')");
+                }
+                s.execute(sql.toString());
+            }
+            s.execute("CREATE INDEX ON v USING hnsw (e vector_cosine_ops)");
+            double build = (System.nanoTime() - t0) / 1e9;
+            float[] part = java.util.Arrays.copyOf(flat, n * dims);
+            for (int ef : new int[] {40, 200}) {
+                s.execute("SET hnsw.ef_search = " + ef);
+                double recall = 0;
+                for (float[] q : queries) {
+                    int[] exact = exactTop(part, dims, q, 10);
+                    List<Integer> found = new ArrayList<>();
+                    try (java.sql.ResultSet rs = s.executeQuery("SELECT id FROM v ORDER BY e <=> '"
+                            + routes.search.Vectors.literal(q) + "' LIMIT 10")) {
+                        while (rs.next()) {
+                            found.add(rs.getInt(1));
+                        }
+                    }
+                    int hits = 0;
+                    for (int e : exact) {
+                        hits += found.contains(e) ? 1 : 0;
+                    }
+                    recall += hits / 10.0;
+                }
+                System.out.printf("pgvector HNSW (PGlite), %d vectors, ef_search %d: recall@10 %.3f (insert and build %.0f s)%n",
+                        n, ef, recall / queries.size(), build);
+            }
+        } finally {
+            routes.source.Trees.delete(dir);
         }
     }
 

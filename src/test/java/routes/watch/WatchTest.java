@@ -233,7 +233,8 @@ class WatchTest {
         String key = "inbox/" + p + "/fixed.txt";
         byte[] bytes = "plain words, nothing else".getBytes(StandardCharsets.UTF_8);
         put(client, key, "application/pdf", bytes);
-        await().atMost(Duration.ofSeconds(30)).until(() -> keys(client, "rejected/" + key).size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> keys(client, "rejected/" + key).size() == 2
+                && keys(client, key).isEmpty());
         assertThat(reason(key).get("reason").asText()).contains("does not match its declared type");
         assertThat(reason(key).get("setting").isNull()).as("no setting accepts a false type").isTrue();
         assertThat(reason(key).get("what_to_do").asText()).contains("Content-Type");
@@ -241,8 +242,9 @@ class WatchTest {
         // the same bytes put again (listings show whole seconds): a new drop, with its own reason
         Thread.sleep(1100);
         put(client, key, "application/x-msdownload", bytes);
+        // the reason is written before the inbox object is deleted: wait for both
         await().atMost(Duration.ofSeconds(30)).until(() -> reason(key).get("reason").asText()
-                .startsWith("Unsupported content type"));
+                .startsWith("Unsupported content type") && keys(client, key).isEmpty());
         assertThat(reason(key).get("setting").asText()).isEqualTo("CORTEX_STORAGE_ALLOWED_CONTENT_TYPES");
         assertThat(keys(client, key)).isEmpty();
 
