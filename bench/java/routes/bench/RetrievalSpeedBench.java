@@ -52,6 +52,7 @@ import routes.support.TestDatabase;
  * a third of three of them, its vector their normalised sum with a little noise. Ceilings in this JVM: the model
  * embedding one query, an exact scan of as many vectors, and the keyword query over plain JDBC.</li>
  * </ol>
+ * With {@code -Dbench.jfr=DIR}, the service records a JFR profile of the search part into DIR.
  */
 public final class RetrievalSpeedBench {
 
@@ -157,6 +158,12 @@ public final class RetrievalSpeedBench {
             Map<String, String> env = ProcessApp.env(workDir, url, "api");
             env.put("CORTEX_EMBED_MODEL", model.id());
             env.put("CORTEX_EMBED_THREADS", String.valueOf(threads));
+            String jfr = System.getProperty("bench.jfr");
+            if (jfr != null) {
+                // a profile of the service over the whole search part, settings=profile
+                env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
+                        + Path.of(jfr).toAbsolutePath().resolve("search-" + database.trim() + ".jfr"));
+            }
             try (ProcessApp app = ProcessApp.startJar(workDir, "search", env, "-Xmx1g")) {
                 awaitReady(app);
                 long loading = System.nanoTime();
