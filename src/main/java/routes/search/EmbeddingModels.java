@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Executor;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 
@@ -15,17 +16,23 @@ import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15Quantize
  */
 public enum EmbeddingModels {
 
-    BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-q", 384, "Represent this sentence for searching relevant passages: "),
-    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", 384, "");
+    BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-q", 384, "Represent this sentence for searching relevant passages: ",
+            PoolingMode.CLS, BgeSmallEnV15QuantizedEmbeddingModel.class),
+    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", 384, "", PoolingMode.MEAN, AllMiniLmL6V2QuantizedEmbeddingModel.class);
 
     private final String id;
     private final int dimensions;
     private final String queryPrefix;
+    private final PoolingMode pooling;
+    /** langchain4j's class of the model: its jar holds the ONNX file and the tokenizer, named by the id. */
+    private final Class<?> packaged;
 
-    EmbeddingModels(String id, int dimensions, String queryPrefix) {
+    EmbeddingModels(String id, int dimensions, String queryPrefix, PoolingMode pooling, Class<?> packaged) {
         this.id = id;
         this.dimensions = dimensions;
         this.queryPrefix = queryPrefix;
+        this.pooling = pooling;
+        this.packaged = packaged;
     }
 
     public String id() {
@@ -56,10 +63,7 @@ public enum EmbeddingModels {
      * Loads the model (its ONNX file from the jar, a few hundred milliseconds): one instance per process. It runs
      * each text on the thread that asks ({@code executor}): the service's own pool decides what runs when.
      */
-    EmbeddingModel load(Executor executor) {
-        return switch (this) {
-            case BGE_SMALL_EN_V15_Q -> new BgeSmallEnV15QuantizedEmbeddingModel(executor);
-            case ALL_MINILM_L6_V2_Q -> new AllMiniLmL6V2QuantizedEmbeddingModel(executor);
-        };
+    public EmbeddingModel load(Executor executor) {
+        return new OnnxEmbeddingModel(executor, id, pooling, dimensions, packaged);
     }
 }

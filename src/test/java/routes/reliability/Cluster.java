@@ -48,8 +48,12 @@ final class Cluster implements AutoCloseable {
     final Map<Path, Long> attemptLogs = new ConcurrentHashMap<>();
     private final Map<ProcessApp, Path> logOf = new ConcurrentHashMap<>();
 
-    Cluster(Path dir) throws IOException {
+    /** The host and port the jobs' remote sources are fetched from (an allowed-hosts entry). */
+    private final String sourceHost;
+
+    Cluster(Path dir, String sourceHost) throws IOException {
         this.dir = dir;
+        this.sourceHost = sourceHost;
         this.db = TestDatabase.freshPostgres();
         Files.createDirectories(dir.resolve("sources"));
         broker = new BrokerServer(dir, brokerPort);
@@ -69,7 +73,8 @@ final class Cluster implements AutoCloseable {
         env.put("CORTEX_STORAGE_ENDPOINT_URL", s3.endpoint());
         env.put("CORTEX_STORAGE_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
         env.put("CORTEX_STORAGE_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-        env.put("CORTEX_FETCH_ALLOWED_HOSTS", "127.0.0.1");
+        // an entry with a port allows that port only
+        env.put("CORTEX_FETCH_ALLOWED_HOSTS", sourceHost);
         env.put("CORTEX_TASK_MAX_RETRIES", "4");
         env.put("CORTEX_TASK_RETRY_BACKOFF_SECONDS", "2");
         env.put("CORTEX_TASK_RETRY_BACKOFF_MAX_SECONDS", "8");

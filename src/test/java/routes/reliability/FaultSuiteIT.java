@@ -50,7 +50,7 @@ class FaultSuiteIT {
     void start() throws Exception {
         dir = Files.createTempDirectory("fault-suite-");
         git = new GitHttpServer(SampleTree.gitRepository(dir.resolve("repo")));
-        cluster = new Cluster(dir);
+        cluster = new Cluster(dir, "127.0.0.1:" + git.port());
         audit = new AuditSubscriber(cluster.brokerPort, "cortex.ingest.audit");
     }
 
