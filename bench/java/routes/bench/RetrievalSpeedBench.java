@@ -413,9 +413,11 @@ public final class RetrievalSpeedBench {
                             + " JOIN ingest_jobs j ON j.id = d.job_id WHERE c.tsv @@ q.query AND j.project_id = ?"
                             + " ORDER BY score DESC LIMIT 100";
             String name = "keyword SQL over JDBC, " + (sqlite ? "sqlite" : "postgresql");
+            // PostgreSQL ranks every match of an OR query (seconds each at 100,000 chunks): its first 40 queries
+            List<String> asked = sqlite ? queries : queries.subList(0, Math.min(40, queries.size()));
             try (var c = java.sql.DriverManager.getConnection(url); var ps = c.prepareStatement(sql)) {
                 for (int round = 0; round < 2; round++) {
-                    for (String q : queries) {
+                    for (String q : asked) {
                         List<String> words = new ArrayList<>();
                         Matcher m = Pattern.compile("[\\p{L}\\p{N}]+").matcher(q.toLowerCase(java.util.Locale.ROOT));
                         while (m.find()) {

@@ -95,6 +95,12 @@ public class CortexConfiguration implements CamelConfiguration {
         Probes probes = new Probes(Duration.ofSeconds(1), Duration.ofSeconds(1));
         OpenResources.closeWithContext(context, probes::close);
         context.addStartupListener((ctx, alreadyStarted) -> probes.start());
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(org.apache.camel.CamelContext stopping) {
+                probes.stopping();
+            }
+        });
         OutageLog databaseOutage = new OutageLog("the database", "jobs cannot be created or processed and background"
                 + " work (hand-offs, recovery, events, the watch) waits");
         registry.bind("databaseOutage", databaseOutage);

@@ -40,6 +40,7 @@ public final class Probes implements AutoCloseable {
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, Long> runningSince = new ConcurrentHashMap<>();
     private volatile boolean started;
+    private volatile boolean stopping;
 
     /**
      * @param period how often each probe runs
@@ -97,7 +98,7 @@ public final class Probes implements AutoCloseable {
             runningSince.remove(name);
         }
         answers.put(name, answer);
-        if (w.outages() != null) {
+        if (w.outages() != null && !stopping) {
             try {
                 w.outages().probed(answer.up(), cause);
             } catch (RuntimeException e) {
@@ -114,6 +115,14 @@ public final class Probes implements AutoCloseable {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms", Instant.now());
         }
         return answers.getOrDefault(name, new Answer(false, "no probe named " + name, Instant.now()));
+    }
+
+    /**
+     * The service is stopping: the probes go on answering, but a dependency the service itself is closing (the
+     * embedded broker, the pool) is not an outage to log.
+     */
+    public void stopping() {
+        stopping = true;
     }
 
     @Override
