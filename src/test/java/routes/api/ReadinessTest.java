@@ -37,6 +37,8 @@ class ReadinessTest {
         EmbeddedPostgres pg = postgres(data, port);
         String url = pg.getJdbcUrl("postgres", "postgres");
         try (TestApp app = TestApp.start(url, tmp.resolve("app"), Map.of())) {
+            // the embedding model loads in the background after start: the search check is down until it has
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/observe/health").status() == 200);
             Reply ready = app.get("/observe/health");
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.body()).contains("\"name\":\"database\",\"status\":\"UP\"")
