@@ -94,7 +94,10 @@ class GracefulShutdownTest {
         assertThat(first.terminate(Duration.ofSeconds(20))).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - sigterm)).as("within its grace of 4 s")
                 .isLessThan(Duration.ofSeconds(5));
-        assertThat(Files.readString(first.log())).contains("did not finish within its grace of 4 s");
+        // Camel's own forced shutdown (its timeout is a second short of the grace) may end the process first; either
+        // way the log says the shutdown was cut short
+        assertThat(Files.readString(first.log())).containsAnyOf("did not finish within its grace of 4 s",
+                "will force shutdown now");
         env.put("CORTEX_TESTING_STAGE_DELAY_MS", "0");
         try (ProcessApp second = ProcessApp.start(tmp, "stuck-second", env)) {
             JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> second.get(path).json(),
