@@ -8,6 +8,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
 import routes.api.AccessGate;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
@@ -95,9 +96,10 @@ public class CortexConfiguration implements CamelConfiguration {
         Probes probes = new Probes(Duration.ofSeconds(1), Duration.ofSeconds(1));
         OpenResources.closeWithContext(context, probes::close);
         context.addStartupListener((ctx, alreadyStarted) -> probes.start());
-        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+        // what the service closes as it stops (the embedded broker, the pool) is not an outage
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
-            public void onContextStopping(org.apache.camel.CamelContext stopping) {
+            public void onContextStopping(CamelContext stopping) {
                 probes.stopping();
             }
         });

@@ -44,8 +44,9 @@ final class SearchHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String keywordsAt = "keywords: " + keywords();
-        builder.detail("keywords", keywords());
+        String keywords = keywords();
+        String keywordsAt = "keywords: " + keywords;
+        builder.detail("keywords", keywords);
         if (vectors == null) {
             builder.message("keyword search only: embedding is off (CORTEX_EMBED_ENABLED=false); " + keywordsAt).up();
             return;

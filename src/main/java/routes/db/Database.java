@@ -238,6 +238,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The placeholders of an {@code IN (...)} list of {@code n} values: {@code ?, ?, ?}. */
+    public static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
     public <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
             List<T> rows = new ArrayList<>();

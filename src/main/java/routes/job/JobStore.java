@@ -148,7 +148,7 @@ public final class JobStore {
             return;
         }
         String clock = db.dialect().clock();
-        String marks = String.join(", ", java.util.Collections.nCopies(sent.size(), "?"));
+        String marks = Database.marks(sent.size());
         db.inTransaction(c -> db.update(c, "UPDATE ingest_jobs SET handed_off_at = " + clock
                 + ", next_attempt_at = CASE WHEN status = '" + JobStatus.QUEUED + "' THEN COALESCE(next_attempt_at, "
                 + clock + ") ELSE next_attempt_at END WHERE handed_off_at IS NULL AND id IN (" + marks + ")",
@@ -587,7 +587,7 @@ public final class JobStore {
         if (ids.isEmpty()) {
             return List.of();
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        String marks = Database.marks(ids.size());
         java.util.Map<UUID, IngestJob> found = new java.util.HashMap<>();
         db.read(c -> db.query(c, "SELECT " + COLUMNS + " FROM ingest_jobs WHERE id IN (" + marks + ")", this::map,
                 ids.toArray())).forEach(j -> found.put(j.id(), j));
@@ -599,7 +599,7 @@ public final class JobStore {
         if (ids.isEmpty()) {
             return java.util.Set.of();
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        String marks = Database.marks(ids.size());
         return new java.util.HashSet<>(db.read(c -> db.query(c, "SELECT id FROM ingest_jobs WHERE id IN (" + marks + ")",
                 rs -> db.dialect().uuid(rs, "id"), ids.toArray())));
     }

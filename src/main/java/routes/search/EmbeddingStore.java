@@ -41,7 +41,7 @@ public final class EmbeddingStore {
         List<String> all = new ArrayList<>(sha256s);
         for (int from = 0; from < all.size(); from += BATCH) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-            String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+            String marks = Database.marks(batch.size());
             List<Object> params = new ArrayList<>(batch);
             params.add(model.id());
             known.addAll(db.read(c -> db.query(c, "SELECT content_sha256 FROM chunk_embeddings WHERE content_sha256 IN ("
@@ -90,7 +90,7 @@ public final class EmbeddingStore {
         params.addAll(except);
         params.add(limit);
         String notIn = except.isEmpty() ? "" : " AND c.content_sha256 NOT IN ("
-                + String.join(", ", java.util.Collections.nCopies(except.size(), "?")) + ")";
+                + Database.marks(except.size()) + ")";
         return db.read(c -> db.query(c, "SELECT c.content_sha256, MIN(c.content) AS content FROM document_chunks c"
                 + " JOIN documents d ON d.id = c.document_id WHERE d.staged_by = ? AND NOT EXISTS (SELECT 1"
                 + " FROM chunk_embeddings e WHERE e.content_sha256 = c.content_sha256 AND e.model = ?)" + notIn

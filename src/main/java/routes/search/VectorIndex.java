@@ -59,7 +59,7 @@ public final class VectorIndex extends FollowedIndex {
         if (sha256s.isEmpty()) {
             return;
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(sha256s.size(), "?"));
+        String marks = Database.marks(sha256s.size());
         List<UUID> jobs = db.read(c -> db.query(c, "SELECT DISTINCT d.job_id FROM document_chunks c JOIN documents d"
                 + " ON d.id = c.document_id WHERE c.content_sha256 IN (" + marks + ")",
                 rs -> db.dialect().uuid(rs, "job_id"), sha256s.toArray()));
