@@ -80,7 +80,10 @@ public final class VectorIndexChoiceBench {
         }
         print("exact scan (as the service's VectorIndex)", exactMs, 1.0, 0);
 
-        pgvector(flat, dims, queries, Integer.getInteger("bench.pgvectorChunks", 20_000));
+        int pgvectorChunks = Integer.getInteger("bench.pgvectorChunks", 20_000);
+        if (pgvectorChunks > 0) {
+            pgvector(flat, dims, queries, pgvectorChunks);
+        }
 
         try (ByteBuffersDirectory dir = new ByteBuffersDirectory()) {
             long t0 = System.nanoTime();
@@ -98,7 +101,8 @@ public final class VectorIndexChoiceBench {
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
             try (DirectoryReader reader = DirectoryReader.open(dir)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
-                for (int candidates : new int[] {10, 50, 100}) {
+                for (String each : System.getProperty("bench.candidates", "10,50,100,200,400").split(",")) {
+                    int candidates = Integer.parseInt(each.trim());
                     List<Double> ms = new ArrayList<>();
                     double recall = 0;
                     for (int round = 0; round < 2; round++) {

@@ -70,6 +70,7 @@ final class SearchConfiguration {
             VectorIndex index = null;
             if (enabled && !pgVector.enabled()) {
                 index = new VectorIndex(db, model);
+                OpenResources.closeWithContext(context, index::close);
                 follow(context, jobs, hub, index, "cortex-vector-index");
                 metrics.gauge("cortex.vector.index.vectors", "Vectors this instance holds in memory for search",
                         index::vectors);
@@ -83,7 +84,8 @@ final class SearchConfiguration {
                         + " search", keywordIndex::chunks);
             }
             if (enabled) {
-                vectors = new VectorSearch(embedder, index, pgVector, store);
+                vectors = new VectorSearch(embedder, index, pgVector, store,
+                        settings.positiveInt("cortex.search.vector-breadth"));
                 registry.bind("reembedder", new Reembedder(embedder, store, index, pgVector,
                         settings.positiveInt("cortex.embed.batch-size") * 8,
                         settings.positiveInt("cortex.embed.reembed-budget-ms")));
@@ -112,7 +114,7 @@ final class SearchConfiguration {
         jobs.whenCompleting(index::jobCompleting);
         hub.listen((job, status) -> {
             if ("completed".equals(status)) {
-                updates.execute(() -> index.jobChanged(job));
+                updates.execute(() -> index.jobCompleted(job));
             }
         });
         context.addStartupListener((ctx, alreadyStarted) -> updates.execute(index::loadAll));

@@ -22,6 +22,8 @@ public abstract class FollowedIndex {
     protected final Database db;
     /** Jobs that changed while the index was loading: read again once it has. */
     private final Set<UUID> changedWhileLoading = ConcurrentHashMap.newKeySet();
+    /** Jobs taken in within their completing transaction here, after the load: their "completed" event has nothing new. */
+    private final Set<UUID> takenIn = ConcurrentHashMap.newKeySet();
     private volatile boolean loading = true;
     private volatile boolean loaded;
 
@@ -65,11 +67,26 @@ public abstract class FollowedIndex {
         changed();
     }
 
+    /**
+     * A job's "completed" event reached this instance: read again, unless it completed here and was taken in then (a
+     * second read would index its chunks twice over: for the vectors, every one put in the graph again).
+     */
+    public final void jobCompleted(UUID jobId) {
+        if (!takenIn.remove(jobId)) {
+            jobChanged(jobId);
+        }
+    }
+
     /** Within the transaction that completes a job on this instance: taken in before the commit. */
     public final void jobCompleting(Connection c, UUID jobId) throws SQLException {
         load(c, jobId);
         changed();
+        if (loaded) {
+            // during the load, the load may read it too: the event's read, after it, puts it in once
+            takenIn.add(jobId);
+        }
         db.afterRollback(c, () -> {
+            takenIn.remove(jobId);
             remove(jobId);
             changed();
         });

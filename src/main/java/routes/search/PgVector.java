@@ -72,7 +72,7 @@ public final class PgVector {
 
     /** For the health details: where vector search runs. */
     public String description() {
-        return enabled ? "pgvector " + version + " (HNSW)" : "in memory (exact)";
+        return enabled ? "pgvector " + version + " (HNSW)" : "in memory (Lucene HNSW)";
     }
 
     private static String indexName(EmbeddingModels m) {
@@ -102,8 +102,12 @@ public final class PgVector {
         return rows.size();
     }
 
-    /** The nearest chunks of a project, by the HNSW index, with their cosine similarity. */
-    List<VectorIndex.Hit> nearest(UUID projectId, float[] query, EmbeddingModels model, SearchFilters filters, int n) {
+    /**
+     * The nearest chunks of a project, by the HNSW index, with their cosine similarity; the graph search keeps
+     * {@code breadth} times {@code n} candidates (ef_search, 40 to 1,000).
+     */
+    List<VectorIndex.Hit> nearest(UUID projectId, float[] query, EmbeddingModels model, SearchFilters filters, int n,
+            int breadth) {
         List<Object> params = new ArrayList<>();
         String cast = "::vector(" + model.dimensions() + ")";
         String literal = Vectors.literal(query);
@@ -116,7 +120,7 @@ public final class PgVector {
         return db.readTransaction(c -> {
             // filters are applied after the index: the scan goes on until enough rows pass them (pgvector 0.8)
             db.update(c, "SET LOCAL hnsw.iterative_scan = relaxed_order");
-            db.update(c, "SET LOCAL hnsw.ef_search = " + Math.max(40, Math.min(1000, n * 2)));
+            db.update(c, "SET LOCAL hnsw.ef_search = " + Math.max(40, Math.min(1000, n * breadth)));
             return db.query(c, "SELECT c.id, 1 - (e.embedding" + cast + " <=> CAST(? AS vector)" + cast + ") AS score"
                     + " FROM chunk_embeddings e JOIN document_chunks c ON c.content_sha256 = e.content_sha256"
                     + " JOIN documents d ON d.id = c.document_id JOIN ingest_jobs j ON j.id = d.job_id"

@@ -6,8 +6,8 @@ import java.util.UUID;
 
 /**
  * What a search is narrowed to, each optional: a source, a job, a document key, a path prefix, a media type. As SQL
- * over the aliases {@code j} (job) and {@code d} (document), and as a test of one chunk's metadata for the vectors
- * kept in memory.
+ * over the aliases {@code j} (job) and {@code d} (document) here, and as a Lucene query for the indexes in memory
+ * ({@link ChunkFields#filter}).
  */
 public record SearchFilters(UUID sourceId, UUID jobId, String documentKey, String pathPrefix, String mimeType) {
 
@@ -39,16 +39,6 @@ public record SearchFilters(UUID sourceId, UUID jobId, String documentKey, Strin
             params.add(mimeType);
         }
         return where.toString();
-    }
-
-    boolean matchesJob(UUID job, UUID source, String key) {
-        return (jobId == null || jobId.equals(job)) && (sourceId == null || sourceId.equals(source))
-                && (documentKey == null || documentKey.equals(key));
-    }
-
-    boolean matchesDocument(String path, String mime) {
-        return (pathPrefix == null || (path != null && path.startsWith(pathPrefix)))
-                && (mimeType == null || mimeType.equals(mime));
     }
 
     static List<Object> params() {

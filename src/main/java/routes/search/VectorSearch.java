@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * Vector search: the query embedded by the process's model (with the model's query instruction), then the nearest
- * chunks, by pgvector's HNSW index where the database has it, else by an exact scan of the vectors in memory.
+ * chunks, by an HNSW graph: pgvector's where the database has it, else Lucene's over the vectors in memory.
  */
 public final class VectorSearch {
 
@@ -15,12 +15,15 @@ public final class VectorSearch {
     private final VectorIndex index;
     private final PgVector pgVector;
     private final EmbeddingStore store;
+    private final int breadth;
 
-    public VectorSearch(Embedder embedder, VectorIndex index, PgVector pgVector, EmbeddingStore store) {
+    /** @param breadth how many candidates a graph search keeps, as a multiple of those asked for */
+    public VectorSearch(Embedder embedder, VectorIndex index, PgVector pgVector, EmbeddingStore store, int breadth) {
         this.embedder = embedder;
         this.index = index;
         this.pgVector = pgVector;
         this.store = store;
+        this.breadth = breadth;
     }
 
     /** Why vector search cannot answer now (the model or the index still loading), or null when it can. */
@@ -45,8 +48,8 @@ public final class VectorSearch {
 
     List<VectorIndex.Hit> nearest(UUID projectId, String query, SearchFilters filters, int n) {
         float[] q = embedder.embedQuery(query);
-        return pgVector.enabled() ? pgVector.nearest(projectId, q, embedder.model(), filters, n)
-                : index.nearest(projectId, q, filters, n);
+        return pgVector.enabled() ? pgVector.nearest(projectId, q, embedder.model(), filters, n, breadth)
+                : index.nearest(projectId, q, filters, n, breadth);
     }
 
     long pendingIn(Connection c, UUID projectId) throws SQLException {
