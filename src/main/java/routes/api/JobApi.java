@@ -120,7 +120,7 @@ public final class JobApi {
         return documents.listForJob(get(projectId, jobId).id());
     }
 
-    public CreatedJob create(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+    public CreatedJob create(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) Object idempotencyKey,
             @Header("Content-Type") String contentType, @Body Object body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
@@ -158,7 +158,7 @@ public final class JobApi {
      * created in one transaction. All or nothing, so that a client retrying a batch (with its Idempotency-Key) never
      * has to find out which half of it exists.
      */
-    public CreatedBatch createBatch(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+    public CreatedBatch createBatch(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) Object idempotencyKey,
             @Header("Content-Type") String contentType, @Body Object body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
@@ -172,7 +172,12 @@ public final class JobApi {
         IdempotencyKeys.Key key = key(idempotencyKey, "batch", request);
         if (key != null) {
             if (keys.replay(project.id(), key).isPresent()) {
-                return new CreatedBatch(jobs.findAll(batchIds(project.id(), key, items.size())), false);
+                List<IngestJob> earlier = jobs.findAll(batchIds(project.id(), key, items.size()));
+                List<IngestJob> deleted = earlier.stream().filter(j -> j.deletedAt() != null).toList();
+                if (!deleted.isEmpty()) {
+                    throw deletedSince(deleted);
+                }
+                return new CreatedBatch(earlier, false);
             }
         }
         List<JobIntake.NewJob> requests = new java.util.ArrayList<>();
@@ -253,12 +258,12 @@ public final class JobApi {
         }
     }
 
-    public CreatedJob upload(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+    public CreatedJob upload(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) Object idempotencyKey,
             @Body HttpServerRequest request) {
         // the body is on disk already: taken first, so that every answer below (an unknown project too) removes it
         ReceivedFile file = receiver.receive(request);
         try {
-            return upload(projects.require(projectId), idempotencyKey, file);
+            return upload(projects.require(projectId), oneKey(idempotencyKey), file);
         } finally {
             intake.discard(file);
         }
@@ -300,7 +305,7 @@ public final class JobApi {
         return new UploadAccepted(job.originalFilename(), job.id(), job);
     }
 
-    public CreatedJob ingest(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+    public CreatedJob ingest(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) Object idempotencyKey,
             @Header("Content-Type") String contentType, @Body Object body) {
         Project project = projects.require(projectId);
         JsonNode request = Json.object(mapper, contentType, body);
@@ -351,9 +356,24 @@ public final class JobApi {
      * The Idempotency-Key of a JSON request, with its fingerprint (the operation and the request, hashed); null without
      * a key, and then nothing is hashed.
      */
-    private static IdempotencyKeys.Key key(String header, String operation, JsonNode request) {
-        return header == null ? null
-                : IdempotencyKeys.of(header, Sha256.of((operation + "\n" + request).getBytes(UTF_8)));
+    private static IdempotencyKeys.Key key(Object header, String operation, JsonNode request) {
+        String key = oneKey(header);
+        return key == null ? null
+                : IdempotencyKeys.of(key, Sha256.of((operation + "\n" + Json.canonical(request)).getBytes(UTF_8)));
+    }
+
+    /**
+     * The one value of the Idempotency-Key header. Two or more (the HTTP layer hands them over as a list) are refused:
+     * which one the client meant cannot be known, and taking one would replay as the other.
+     */
+    private static String oneKey(Object header) {
+        if (header instanceof java.util.Collection<?> values) {
+            if (values.size() != 1) {
+                throw new InvalidRequest("Send one Idempotency-Key header; this request has " + values.size());
+            }
+            return String.valueOf(values.iterator().next());
+        }
+        return header == null ? null : header.toString();
     }
 
     private CreatedJob once(UUID projectId, IdempotencyKeys.Key key, java.util.function.Function<IdempotencyKeys.Key, IngestJob> create) {
@@ -371,10 +391,23 @@ public final class JobApi {
         }
     }
 
-    /** A replay answers with the job as it is now (it may have progressed), found even if deleted since. */
+    /**
+     * A replay answers with the job as it is now (it may have progressed); 409 when it has been deleted since: the
+     * key is spent on a job that is gone, and answering with it would hand the client a job it cannot use.
+     */
     private CreatedJob replayOf(UUID projectId, UUID jobId) {
-        return new CreatedJob(jobs.findAny(jobId).filter(j -> j.projectId().equals(projectId))
-                .orElseThrow(() -> jobNotFound(jobId.toString())), false);
+        IngestJob job = jobs.findAny(jobId).filter(j -> j.projectId().equals(projectId))
+                .orElseThrow(() -> jobNotFound(jobId.toString()));
+        if (job.deletedAt() != null) {
+            throw deletedSince(List.of(job));
+        }
+        return new CreatedJob(job, false);
+    }
+
+    private static routes.failure.Conflict deletedSince(List<IngestJob> deleted) {
+        return new routes.failure.Conflict("This Idempotency-Key created job " + deleted.get(0).id()
+                + (deleted.size() > 1 ? " and " + (deleted.size() - 1) + " more" : "") + ", deleted since;"
+                + " send the request with a new key to create it again");
     }
 
     /** {@code source_path} of a job: the local path it reads, null for remote sources. */

@@ -162,6 +162,41 @@ public final class Json {
         return -1;
     }
 
+    /**
+     * A JSON value written the same way whatever order its objects' fields came in (each object's fields sorted by
+     * name, at every depth): two requests that mean the same are the same request to an Idempotency-Key.
+     */
+    public static String canonical(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        canonical(node, out);
+        return out.toString();
+    }
+
+    private static void canonical(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            java.util.TreeMap<String, JsonNode> fields = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue()));
+            out.append('{');
+            boolean first = true;
+            for (var f : fields.entrySet()) {
+                out.append(first ? "" : ",").append(com.fasterxml.jackson.databind.node.TextNode.valueOf(f.getKey()))
+                        .append(':');
+                canonical(f.getValue(), out);
+                first = false;
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                out.append(i == 0 ? "" : ",");
+                canonical(node.get(i), out);
+            }
+            out.append(']');
+        } else {
+            out.append(node);
+        }
+    }
+
     /** A text field: absent or null is null; any other non-text value is a 400 naming the field. */
     public static String text(JsonNode node, String... names) {
         for (String name : names) {

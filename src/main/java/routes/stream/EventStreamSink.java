@@ -32,6 +32,11 @@ final class EventStreamSink implements StreamSink {
     }
 
     @Override
+    public void finish(String reason) {
+        close(reason, false);
+    }
+
+    @Override
     public boolean alive() {
         if (gone || response.ended()) {
             return false;

@@ -132,7 +132,7 @@ public final class StreamEndpoints implements StartupListener {
                 }
                 return replay(subscriber, projectId, null, after);
             }, subscriber);
-        }, true);
+        }, after);
     }
 
     private void jobSocket(RoutingContext ctx) {
@@ -144,7 +144,8 @@ public final class StreamEndpoints implements StartupListener {
                 jobNotFound(sink, ctx.pathParam("job_id"));
                 return;
             }
-            Subscriber subscriber = subscribe(projectId, jobId.get(), sink, false, socket);
+            // like the SSE stream, it ends (1000) once the job is over: a terminal job's stream is its snapshot
+            Subscriber subscriber = subscribe(projectId, jobId.get(), sink, true, socket);
             blocking(() -> {
                 JobEvents.Snapshot snapshot = events.snapshot(projectId, jobId.get(), jobs, 1).orElseThrow();
                 if (snapshot.jobs().isEmpty()) {
@@ -155,7 +156,7 @@ public final class StreamEndpoints implements StartupListener {
                 subscriber.replay(snapshotEvent(snapshot.jobs().get(0), snapshot.seq()));
                 return snapshot.seq();
             }, subscriber);
-        }, false);
+        }, -1);
     }
 
     private void jobEvents(RoutingContext ctx) {
@@ -175,14 +176,25 @@ public final class StreamEndpoints implements StartupListener {
             return;
         }
         ctx.request().pause();
-        vertx.executeBlocking(() -> events.snapshot(projectId.get(), jobId.get(), jobs, 1), false).onComplete(found -> {
+        vertx.executeBlocking(() -> opening(projectId.get(), jobId.get(), after), false).onComplete(found -> {
             ctx.request().resume();
             if (found.failed()) {
                 failed(ctx, found.cause());
                 return;
             }
-            if (found.result().isEmpty() || found.result().get().jobs().isEmpty()) {
-                notFound(ctx, found.result().isEmpty() ? "Project not found: " + projectId.get() : "Job not found: " + jobId.get());
+            if (found.result().snapshot().isEmpty() || found.result().snapshot().get().jobs().isEmpty()) {
+                notFound(ctx, found.result().snapshot().isEmpty() ? "Project not found: " + projectId.get()
+                        : "Job not found: " + jobId.get());
+                return;
+            }
+            if (after > found.result().snapshot().get().seq()) {
+                beyondTheEnd(ctx, "Last-Event-ID", after, found.result().snapshot().get().seq());
+                return;
+            }
+            if (found.result().over()) {
+                // resumed after the job's last event: nothing will come. 204 is what tells an EventSource to stop
+                // reconnecting (a 200 that ends would be reconnected to, again and again)
+                ctx.response().setStatusCode(204).end();
                 return;
             }
             var response = ctx.response().setStatusCode(200).setChunked(true)
@@ -196,23 +208,56 @@ public final class StreamEndpoints implements StartupListener {
                 subscriber.close("client went away");
                 hub.remove(subscriber);
             });
-            JobEvents.Snapshot snapshot = found.result().get();
+            JobEvents.Snapshot snapshot = found.result().snapshot().get();
+            boolean jobOver = over(snapshot.jobs().get(0));
             blocking(() -> {
                 if (after < 0) {
                     subscriber.replay(snapshotEvent(snapshot.jobs().get(0), snapshot.seq()));
                     return snapshot.seq();
                 }
                 JobEvents.Position position = events.position(projectId.get()).orElseThrow();
-                if (after < position.purgedSeq()) {
-                    return reset(subscriber, projectId.get(), jobId.get(), after, position);
+                long seq = after < position.purgedSeq() ? reset(subscriber, projectId.get(), jobId.get(), after, position)
+                        : replay(subscriber, projectId.get(), jobId.get(), after);
+                if (jobOver) {
+                    // the replay holds all there will be (its terminal event may lie before the resume point)
+                    subscriber.finish();
                 }
-                return replay(subscriber, projectId.get(), jobId.get(), after);
+                return seq;
             }, subscriber);
         });
     }
 
-    /** Checks the project (404 before any upgrade), then upgrades the request to a WebSocket. */
-    private void upgrade(RoutingContext ctx, Consumer<ServerWebSocket> opened, boolean projectStream) {
+    /** What a job's SSE stream opens on: the job as of a seq, and whether a resume finds nothing more to say. */
+    private record Opening(Optional<JobEvents.Snapshot> snapshot, boolean over) {
+    }
+
+    private Opening opening(UUID projectId, UUID jobId, long after) {
+        Optional<JobEvents.Snapshot> snapshot = events.snapshot(projectId, jobId, jobs, 1);
+        boolean over = after >= 0 && snapshot.isPresent() && !snapshot.get().jobs().isEmpty()
+                && over(snapshot.get().jobs().get(0)) && events.after(projectId, jobId, after, 1).isEmpty()
+                && after >= events.position(projectId).map(JobEvents.Position::purgedSeq).orElse(0L);
+        return new Opening(snapshot, over);
+    }
+
+    /** A job whose stream has nothing more to come: terminal, or deleted. */
+    private static boolean over(IngestJob job) {
+        return job.status().isTerminal() || job.deletedAt() != null;
+    }
+
+    /**
+     * A resume point beyond the project's last event: no event of this stream ever had it (a client's own number, or
+     * another project's seq), and waiting for it would deliver nothing until the project caught up.
+     */
+    private static void beyondTheEnd(RoutingContext ctx, String name, long after, long lastSeq) {
+        error(ctx, 400, name + " " + after + " is beyond this project's last event (seq " + lastSeq
+                + "): resume from the seq of an event this stream sent");
+    }
+
+    /**
+     * Checks the request (origin, handshake headers), the project (404) and the resume point {@code after} (-1 for
+     * none; 400 beyond the project's last event), each refusal JSON before any upgrade; then upgrades it.
+     */
+    private void upgrade(RoutingContext ctx, Consumer<ServerWebSocket> opened, long after) {
         HttpServerRequest request = ctx.request();
         if (!originAllowed(request)) {
             error(ctx, 403, "Origin not allowed: " + request.getHeader("Origin") + " (set CORTEX_HTTP_CORS_ORIGINS)");
@@ -220,6 +265,11 @@ public final class StreamEndpoints implements StartupListener {
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             error(ctx, 400, "This is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)");
+            return;
+        }
+        // Vert.x refuses a handshake without it in text/plain: refused here first, in JSON as every other refusal
+        if (!connectionUpgrade(request.getHeader("Connection"))) {
+            error(ctx, 400, "A WebSocket handshake needs the header Connection: Upgrade");
             return;
         }
         // Vert.x answers a wrong version with an empty 426 and takes any key: both checked here (RFC 6455 4.1)
@@ -249,8 +299,26 @@ public final class StreamEndpoints implements StartupListener {
                 notFound(ctx, "Project not found: " + projectId.get());
                 return;
             }
+            if (after > found.result().get().lastSeq()) {
+                request.resume();
+                beyondTheEnd(ctx, "after", after, found.result().get().lastSeq());
+                return;
+            }
             request.toWebSocket().onSuccess(opened::accept).onFailure(e -> LOG.info("WebSocket upgrade failed: {}", e.toString()));
         });
+    }
+
+    /** Whether a Connection header's tokens (comma-separated, any case) hold "upgrade". */
+    private static boolean connectionUpgrade(String connection) {
+        if (connection == null) {
+            return false;
+        }
+        for (String token : connection.split(",")) {
+            if (token.trim().equalsIgnoreCase("upgrade")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean validKey(String key) {

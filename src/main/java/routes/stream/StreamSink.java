@@ -15,6 +15,9 @@ interface StreamSink {
      */
     void close(String reason, boolean goingAway);
 
+    /** Ends the stream because it has said everything (its job is over): a normal end, not a refusal. */
+    void finish(String reason);
+
     /** Called periodically: a keep-alive, and false when the client stopped answering (then it is closed). */
     boolean alive();
 }

@@ -87,7 +87,16 @@ final class Subscriber {
         sink.write(event);
         lastSeq = Math.max(lastSeq, event.seq());
         if (endAfterTerminal && event.terminal()) {
-            close("The job reached a terminal status");
+            finish();
+        }
+    }
+
+    /** The job's stream has said everything: its job is over. */
+    synchronized void finish() {
+        if (!closed) {
+            closed = true;
+            held.clear();
+            sink.finish("The job reached a terminal status");
         }
     }
 

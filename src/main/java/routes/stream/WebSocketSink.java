@@ -15,6 +15,7 @@ final class WebSocketSink implements StreamSink {
 
     /** Close code for clients the server gives up on (policy violation: too slow, silent, unknown job). */
     static final short POLICY = 1008;
+    static final short NORMAL = 1000;
     /** Close code when the service stops. */
     static final short GOING_AWAY = 1001;
 
@@ -50,10 +51,19 @@ final class WebSocketSink implements StreamSink {
 
     @Override
     public void close(String reason, boolean goingAway) {
+        end(goingAway ? GOING_AWAY : POLICY, reason);
+    }
+
+    @Override
+    public void finish(String reason) {
+        end(NORMAL, reason);
+    }
+
+    private void end(short code, String reason) {
         if (socket.isClosed()) {
             return;
         }
-        socket.close(goingAway ? GOING_AWAY : POLICY, truncate(reason));
+        socket.close(code, truncate(reason));
         // A client that does not read never answers the close frame either: drop the connection after a grace.
         vertx.setTimer(2000, t -> connection.close());
     }

@@ -208,4 +208,80 @@ class StreamTest {
         assertThat(app.get("/api/stream/projects/" + project + "/ingest/" + theirs + "/events?lastEventId=x").status())
                 .isEqualTo(400);
     }
+
+    @Test
+    void aResumedStreamOfAFinishedJobEndsAndTellsTheBrowserToStop() throws Exception {
+        String id = job(project);
+        String path = "/api/stream/projects/" + project + "/ingest/" + id + "/events";
+        // the whole life from the start (Last-Event-ID 0): it ends with the terminal event, id N
+        List<JsonNode> life = StreamClient.events(app, path, "0", 1000);
+        JsonNode terminal = life.get(life.size() - 1);
+        assertThat(terminal.at("/data/job/status").asText()).isEqualTo("completed");
+        String n = terminal.get("id").asText();
+        // an EventSource reconnects with Last-Event-ID N: 204 tells it to stop (a 200 that ends is reconnected to)
+        for (String resume : List.of(path + "?lastEventId=" + n, path)) {
+            var request = java.net.http.HttpRequest.newBuilder(app.uri(resume)).GET();
+            if (resume.equals(path)) {
+                request.header("Last-Event-ID", n);
+            }
+            var reply = app.send(request, Duration.ofSeconds(10));
+            assertThat(reply.status()).as(resume).isEqualTo(204);
+            assertThat(reply.body()).isEmpty();
+        }
+        // a resume from before its end replays the rest, then ends
+        List<JsonNode> tail = StreamClient.events(app, path, life.get(life.size() - 2).get("id").asText(), 1000);
+        assertThat(tail).hasSize(1);
+        assertThat(tail.get(0).get("id").asText()).isEqualTo(n);
+        // the job's WebSocket alike: the snapshot of the finished job, then a normal close
+        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest/" + id)) {
+            assertThat(socket.next().at("/job/status").asText()).isEqualTo("completed");
+            assertThat(socket.closed.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("1000 The job reached a terminal status");
+        }
+    }
+
+    @Test
+    void aResumePointBeyondTheProjectsLastEventIsRefusedBeforeTheStreamOpens() throws Exception {
+        String id = job(project);
+        assertThatThrownBy(() -> StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest?after=999999"))
+                .cause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class, e -> {
+                    assertThat(e.getResponse().statusCode()).isEqualTo(400);
+                    assertThat(e.getResponse().body().toString()).contains("after 999999 is beyond this project's last"
+                            + " event (seq ");
+                });
+        var sse = app.send(java.net.http.HttpRequest.newBuilder(app.uri("/api/stream/projects/" + project + "/ingest/"
+                + id + "/events")).header("Last-Event-ID", "999999").GET(), Duration.ofSeconds(10));
+        assertThat(sse.status()).isEqualTo(400);
+        assertThat(sse.json().get("detail").asText()).startsWith("Last-Event-ID 999999 is beyond this project's last"
+                + " event (seq ").endsWith("): resume from the seq of an event this stream sent");
+        // the last seq itself is a valid resume point: live from there
+        try (StreamClient.Socket socket = StreamClient.connect(app, "/api/stream/projects/" + project + "/ingest?after="
+                + lastSeq())) {
+            String next = job(project);
+            assertThat(socket.next().at("/job/id").asText()).isEqualTo(next);
+        }
+    }
+
+    /** The project's last seq: once every job of it is over, a new job's terminal event is the last event. */
+    private long lastSeq() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/projects/" + project + "/ingest/jobs?status=running")
+                .json().get("total").asLong() == 0 && app.get("/api/projects/" + project + "/ingest/jobs?status=queued")
+                .json().get("total").asLong() == 0);
+        String id = job(project);
+        List<JsonNode> life = StreamClient.events(app, "/api/stream/projects/" + project + "/ingest/" + id + "/events",
+                "0", 1000);
+        return life.get(life.size() - 1).get("id").asLong();
+    }
+
+    @Test
+    void aHandshakeWithoutConnectionUpgradeIsRefusedInJson() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.uri("/").getPort())) {
+            socket.getOutputStream().write(("GET /api/stream/projects/" + project + "/ingest HTTP/1.1\r\nHost: localhost"
+                    + "\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
+                    .endsWith("{\"detail\":\"A WebSocket handshake needs the header Connection: Upgrade\"}");
+        }
+    }
 }
