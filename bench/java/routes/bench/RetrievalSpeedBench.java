@@ -103,13 +103,17 @@ public final class RetrievalSpeedBench {
             onJobs = ingest(app, "embedding on", documents.subList(50, documents.size()), rate);
             inService = rate[0];
             embedded = embedded(TestDatabase.sqlite(dir.resolve("on")), model);
+            if (!parts.contains("embed")) {
+                // the search part alone: the documents above give it its texts and vectors
+                largeRuns.add(new double[] {Double.NaN, Double.NaN, Double.NaN});
+            }
             // one large document (its chunks all in the embed stage at once, nothing else running beside it), each run
             // between two runs of the raw model over as many chunk texts: this machine's speed drifts by a third
             // over minutes, so each ratio compares neighbours
             List<String> sample = embedded.texts().subList(0, Math.min(240, embedded.texts().size()));
             raw.embedAll(segments(sample.subList(0, 32)));
             rawAsService.embedAll(segments(sample.subList(0, 32)));
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < (parts.contains("embed") ? 3 : 0); round++) {
                 double before = rawRate(raw, sample);
                 double beforeAsService = rawRate(rawAsService, sample);
                 StringBuilder large = new StringBuilder();
@@ -132,11 +136,14 @@ public final class RetrievalSpeedBench {
         }
         Map<String, String> off = new HashMap<>(settings);
         off.put("cortex.embed.enabled", "false");
-        try (TestApp app = TestApp.start(TestDatabase.sqlite(Files.createDirectories(dir.resolve("off"))),
-                dir.resolve("off-data"), off)) {
-            awaitReady(app);
-            ingest(app, "warm-up", documents.subList(0, 50), null);
-            offJobs = ingest(app, "embedding off", documents.subList(50, documents.size()), null);
+        offJobs = Double.NaN;
+        try (TestApp app = !parts.contains("embed") ? null
+                : TestApp.start(TestDatabase.sqlite(Files.createDirectories(dir.resolve("off"))), dir.resolve("off-data"), off)) {
+            if (app != null) {
+                awaitReady(app);
+                ingest(app, "warm-up", documents.subList(0, 50), null);
+                offJobs = ingest(app, "embedding off", documents.subList(50, documents.size()), null);
+            }
         }
         double rawRate = rawRate(raw, embedded.texts());
         largeRuns.sort(java.util.Comparator.comparingDouble(r -> r[0] / r[1]));

@@ -1,5 +1,6 @@
 package routes.api;
 
+import java.util.List;
 import java.util.Map;
 
 import io.vertx.core.Handler;
@@ -37,11 +38,13 @@ public final class HttpErrorPages implements StartupListener {
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         // The router is registered under a name that carries the port, so find it by type.
         for (VertxPlatformHttpRouter platform : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
-            install(platform);
+            List<Router> both = new java.util.ArrayList<>(List.of(platform));
             if (platform.getServer() != null && platform.getServer().getServer() != null
                     && platform.getServer().getServer().requestHandler() instanceof Router outer) {
-                install(outer);
+                both.add(outer);
             }
+            // a 405 of either router names the methods of both: a path's routes may sit on the one or the other
+            both.forEach(router -> install(router, both));
         }
     }
 
@@ -67,8 +70,8 @@ public final class HttpErrorPages implements StartupListener {
         return "Not found: " + ctx.request().method() + " " + ctx.request().path();
     }
 
-    private static void install(Router router) {
-        DETAILS.forEach((status, detail) -> router.errorHandler(status, page(status, detail)));
+    private static void install(Router router, List<Router> routers) {
+        DETAILS.forEach((status, detail) -> router.errorHandler(status, page(routers, status, detail)));
         // Vert.x's body handler fails a body it cannot decode (a bad chunk size) with status 200 unless Netty wrapped
         // the error: that is a malformed request, answered as one, on a connection that cannot be trusted any more.
         router.errorHandler(200, ctx -> {
@@ -82,7 +85,41 @@ public final class HttpErrorPages implements StartupListener {
         });
     }
 
-    private static Handler<RoutingContext> page(int status, String detail) {
+    /**
+     * The methods some route of the router takes at this path (HEAD wherever GET is: every GET route answers it),
+     * sorted, comma-separated. A route's path is a template: a {@code :name} segment matches any one segment.
+     */
+    static String allowed(List<Router> routers, String path) {
+        java.util.TreeSet<String> methods = new java.util.TreeSet<>();
+        String[] asked = path.split("/", -1);
+        for (io.vertx.ext.web.Route route : routers.stream().flatMap(r -> r.getRoutes().stream()).toList()) {
+            // a template with :params is a "regex path" to Vert.x, and keeps its template as its path
+            if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()
+                    || !matches(route.getPath(), asked)) {
+                continue;
+            }
+            route.methods().forEach(m -> methods.add(m.name()));
+        }
+        if (methods.contains("GET")) {
+            methods.add("HEAD");
+        }
+        return String.join(", ", methods);
+    }
+
+    private static boolean matches(String template, String[] asked) {
+        String[] parts = template.split("/", -1);
+        if (parts.length != asked.length) {
+            return false;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            if (!(parts[i].startsWith(":") && !asked[i].isEmpty() || parts[i].equals(asked[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Handler<RoutingContext> page(List<Router> routers, int status, String detail) {
         return ctx -> {
             if (ctx.response().ended() || ctx.response().headWritten()) {
                 return;
@@ -95,6 +132,11 @@ public final class HttpErrorPages implements StartupListener {
                 text = notFound(ctx);
             } else if (status == 405) {
                 text = detail + ": " + ctx.request().method() + " " + ctx.request().path();
+                // Vert.x says Allow only where it answers the 405 itself: an error handler of one's own must say it
+                String allow = allowed(routers, ctx.request().path());
+                if (!allow.isEmpty()) {
+                    ctx.response().putHeader("Allow", allow);
+                }
             }
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("detail", text).encode());

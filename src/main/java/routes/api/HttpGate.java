@@ -119,6 +119,17 @@ public final class HttpGate implements StartupListener {
                         .end(new JsonObject().put("detail", started ? HttpErrorPages.notFound(ctx) : STARTING).encode());
             }
         });
+        // HEAD is GET without the body (uptime checks and caches send it): routed as the GET it stands for, Vert.x
+        // leaves the body out of a HEAD's answer and keeps its status and headers. Streams have no such answer.
+        router.route().order(-1002).method(HttpMethod.HEAD).handler(ctx -> {
+            if (ctx.request().path().startsWith("/api/stream/")) {
+                ctx.response().putHeader("Allow", "GET");
+                HttpErrorPages.refuse(ctx, 405, "A stream answers GET only (a WebSocket handshake or an event stream):"
+                        + " HEAD " + ctx.request().path());
+            } else {
+                ctx.reroute(HttpMethod.GET, ctx.request().uri());
+            }
+        });
         router.route().order(-1001).handler(drain::track);
         router.route("/api/*").order(-1000).handler(this::requestId);
         if (!corsOrigins.isEmpty()) {

@@ -43,8 +43,25 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
     private record StageClock(JobStage stage, long startedNanos) {
     }
 
+    /** Descriptions of the meters Camel registers without one. */
+    private static final Map<String, String> UNDESCRIBED = Map.of(
+            "app.info", "The running service: its Camel version and context name (the value is always 1)",
+            "camel.routes.added", "Camel routes added to the context",
+            "camel.routes.running", "Camel routes running",
+            "camel.routes.reloaded", "Camel routes reloaded (route files changed while running)");
+
     public ServiceMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Camel registers a few meters without a description: their HELP lines would be empty on the page
+        registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+                String description = id.getDescription() == null ? UNDESCRIBED.get(id.getName()) : null;
+                return description == null ? id : new io.micrometer.core.instrument.Meter.Id(id.getName(),
+                        io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description,
+                        id.getType());
+            }
+        });
         this.created = Counter.builder("cortex.jobs.submitted").description("Jobs created (API, uploads, watch)")
                 .register(registry);
         this.events = Counter.builder("cortex.events.recorded").description("Job events written to the outbox")

@@ -18,7 +18,7 @@ public final class VerifyStage {
     }
 
     public JobRun verify(JobRun run) {
-        progress.enter(run, JobStage.VERIFY, run.tree() ? "Checking the repository" : "Verifying checksum");
+        progress.enter(run, JobStage.VERIFY, run.tree() ? "No checksum to verify for a directory or repository" : "Verifying checksum");
         if (!run.tree()) {
             String actual = Sha256.of(run.source());
             String expected = run.job().checksum();

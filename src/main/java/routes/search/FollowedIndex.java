@@ -22,8 +22,8 @@ public abstract class FollowedIndex {
     protected final Database db;
     /** Jobs that changed while the index was loading: read again once it has. */
     private final Set<UUID> changedWhileLoading = ConcurrentHashMap.newKeySet();
-    /** Jobs taken in within their completing transaction here, after the load: their "completed" event has nothing new. */
-    private final Set<UUID> takenIn = ConcurrentHashMap.newKeySet();
+    /** The jobs whose chunks the index holds, as read once they were completed. */
+    private final Set<UUID> held = ConcurrentHashMap.newKeySet();
     private volatile boolean loading = true;
     private volatile boolean loaded;
 
@@ -50,6 +50,7 @@ public abstract class FollowedIndex {
             jobChanged(job);
         }
         changedWhileLoading.clear();
+        settle();
         loaded = true;
         loadedIn((System.nanoTime() - started) / 1_000_000);
     }
@@ -59,6 +60,7 @@ public abstract class FollowedIndex {
         if (loading) {
             changedWhileLoading.add(jobId);
         }
+        held.remove(jobId);
         remove(jobId);
         db.read(c -> {
             load(c, jobId);
@@ -68,28 +70,35 @@ public abstract class FollowedIndex {
     }
 
     /**
-     * A job's "completed" event reached this instance: read again, unless it completed here and was taken in then (a
-     * second read would index its chunks twice over: for the vectors, every one put in the graph again).
+     * A job's "completed" event reached this instance: read, unless the index holds it already (completed here and
+     * taken in then, or read by the load): a completed job's chunks do not change, and reading them again would index
+     * them twice over (for the vectors, every one put in the graph again). At start-up, the events of jobs the load
+     * has read are many: every job completed while no instance relayed events.
      */
     public final void jobCompleted(UUID jobId) {
-        if (!takenIn.remove(jobId)) {
+        if (!held.contains(jobId)) {
             jobChanged(jobId);
         }
     }
 
     /** Within the transaction that completes a job on this instance: taken in before the commit. */
     public final void jobCompleting(Connection c, UUID jobId) throws SQLException {
+        if (loading) {
+            // the load may read it too: read again once the load is done, to hold it once
+            changedWhileLoading.add(jobId);
+        }
         load(c, jobId);
         changed();
-        if (loaded) {
-            // during the load, the load may read it too: the event's read, after it, puts it in once
-            takenIn.add(jobId);
-        }
         db.afterRollback(c, () -> {
-            takenIn.remove(jobId);
+            held.remove(jobId);
             remove(jobId);
             changed();
         });
+    }
+
+    /** Called by {@link #load} for each job it reads chunks of. */
+    protected final void took(UUID jobId) {
+        held.add(jobId);
     }
 
     /** Reads the searchable chunks of one job, or of every job ({@code jobId} null), into the index. */
@@ -100,6 +109,10 @@ public abstract class FollowedIndex {
 
     /** After a change, for an index whose readers must be refreshed to see it. */
     protected void changed() {
+    }
+
+    /** Makes every change visible now: after the load, so that the first search does not wait for it. */
+    protected void settle() {
     }
 
     /** Says how the start-up load went (a log line). */

@@ -63,6 +63,7 @@ public final class KeywordIndex extends LuceneIndex {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Document doc = ChunkFields.document(db.dialect(), rs);
+                    took(db.dialect().uuid(rs, "job_id"));
                     doc.add(new TextField("body", rs.getString("content"), Field.Store.NO));
                     writer.addDocument(doc);
                 }

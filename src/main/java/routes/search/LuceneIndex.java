@@ -18,14 +18,19 @@ import routes.db.Database;
 
 /**
  * A Lucene index in memory of the searchable chunks (one Lucene document per chunk, with {@link ChunkFields}),
- * following the database as {@link FollowedIndex} says: a job is dropped by its term and read again; searchers are
- * refreshed after each change, so a search sees a job whole or not at all.
+ * following the database as {@link FollowedIndex} says: a job is dropped by its term and read again. The searchers
+ * are refreshed when a search comes after changes, not at each change: a refresh writes what changed as a new
+ * segment, and a segment per job (each with its own HNSW graph, merged again and again) cost the vector index more
+ * than taking the jobs in. What a search finds is checked against the database, so a job taken in before its commit
+ * or half read again never shows as it should not.
  */
 public abstract class LuceneIndex extends FollowedIndex implements AutoCloseable {
 
     private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
     protected final IndexWriter writer;
     private final SearcherManager searchers;
+    /** Changes not yet visible to searches. */
+    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
 
     protected LuceneIndex(Database db, IndexWriterConfig config) {
         super(db);
@@ -53,7 +58,13 @@ public abstract class LuceneIndex extends FollowedIndex implements AutoCloseable
 
     @Override
     protected final void changed() {
+        dirty.set(true);
+    }
+
+    @Override
+    protected final void settle() {
         try {
+            dirty.set(false);
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -63,6 +74,10 @@ public abstract class LuceneIndex extends FollowedIndex implements AutoCloseable
     /** The best {@code n} chunks for the query, best first, each made a hit of its chunk id and Lucene's score. */
     protected final <T> List<T> search(Query query, int n, BiFunction<UUID, Float, T> hit) {
         try {
+            // cleared before the refresh: a change made while it runs leaves it set for the next search
+            if (dirty.getAndSet(false)) {
+                searchers.maybeRefreshBlocking();
+            }
             IndexSearcher searcher = searchers.acquire();
             try {
                 List<T> hits = new ArrayList<>();
@@ -82,7 +97,9 @@ public abstract class LuceneIndex extends FollowedIndex implements AutoCloseable
     public void close() {
         try {
             searchers.close();
-            writer.close();
+            // nothing to keep (the database is the index's source): a rollback drops the running merges, where a
+            // close would wait for them (a graph merge of 100,000 vectors outlasts the shutdown's grace)
+            writer.rollback();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

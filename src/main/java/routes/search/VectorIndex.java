@@ -81,6 +81,7 @@ public final class VectorIndex extends LuceneIndex {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Document doc = ChunkFields.document(db.dialect(), rs);
+                    took(db.dialect().uuid(rs, "job_id"));
                     // the models make unit vectors: their dot product is their cosine
                     doc.add(new KnnFloatVectorField(FIELD, Vectors.floats(rs.getBytes("vector")),
                             VectorSimilarityFunction.DOT_PRODUCT));

@@ -106,6 +106,7 @@ class OpenApiTest {
 
     @Test
     void theAnswersOfEveryRouteMatchTheirSchemas() throws Exception {
+        int before = checked.size();
         String projects = "/api/projects";
         String p = check("post", projects, app.postJson(projects, "{\"name\":\"contract\",\"description\":\"d\"}"))
                 .json().get("id").asText();
@@ -164,6 +165,53 @@ class OpenApiTest {
         }
         check("get", "/api/stream/projects/{project_id}/ingest/{job_id}/events",
                 app.get("/api/stream/projects/" + p + "/ingest/" + java.util.UUID.randomUUID() + "/events"));
-        assertThat(checked).hasSize(28);
+        assertThat(checked.size() - before).isEqualTo(28);
+    }
+
+    /**
+     * The error answers any operation can give, asked of every operation the document names (streams and the admin's
+     * key routes aside: StreamTest and the key tests cover theirs): an unknown project, and for JSON bodies the wrong
+     * media type, malformed JSON and a body over the limit. Each answer's status must be listed, with its schema.
+     */
+    @Test
+    void theErrorAnswersOfEveryOperationAreListed() {
+        String p = app.postJson("/api/projects", "{\"name\":\"errors\"}").json().get("id").asText();
+        int asked = 0;
+        for (var path : (Iterable<Map.Entry<String, JsonNode>>) doc.get("paths")::fields) {
+            if (path.getKey().startsWith("/api/stream/") || path.getKey().contains("/keys")
+                    || !path.getKey().contains("{project_id}")) {
+                continue;
+            }
+            for (var op : (Iterable<Map.Entry<String, JsonNode>>) path.getValue()::fields) {
+                if (op.getKey().equals("parameters")) {
+                    continue;
+                }
+                String method = op.getKey();
+                boolean json = op.getValue().at("/requestBody/content/application~1json").isObject();
+                java.util.function.Function<String, String> at = project -> path.getKey()
+                        .replace("{project_id}", project).replaceAll("\\{[a-z_]+}", java.util.UUID.randomUUID().toString());
+                check(method, path.getKey(), send(method, at.apply(java.util.UUID.randomUUID().toString()),
+                        json ? "application/json" : null, json ? "{}" : null));
+                asked++;
+                if (json) {
+                    check(method, path.getKey(), send(method, at.apply(p), "application/x-www-form-urlencoded", "a=b"));
+                    check(method, path.getKey(), send(method, at.apply(p), "application/json", "{\"name\":"));
+                    check(method, path.getKey(), send(method, at.apply(p), "application/json",
+                            "{\"name\":\"" + "x".repeat(70 * 1024) + "\"}"));
+                    asked += 3;
+                }
+            }
+        }
+        assertThat(asked).as("13 operations, 4 of them with JSON bodies").isEqualTo(25);
+    }
+
+    private Reply send(String method, String path, String contentType, String body) {
+        var request = java.net.http.HttpRequest.newBuilder(app.uri(path)).method(method.toUpperCase(java.util.Locale.ROOT),
+                body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return app.send(request);
     }
 }
