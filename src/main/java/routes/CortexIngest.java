@@ -39,6 +39,7 @@ public final class CortexIngest {
 
     private static Main application(ShutdownGrace grace) {
         Main main = new Main();
+        main.bind("metricsRegistry", routes.metrics.ServiceMetrics.newRegistry());
         main.configure().addConfiguration(CortexConfiguration.class);
         main.addMainListener(new RouteOverrides());
         main.addMainListener(grace);

@@ -33,8 +33,6 @@ import routes.job.JobIntake;
 import routes.job.JobRelay;
 import routes.job.JobStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import routes.metrics.ServiceMetrics;
 import routes.messaging.EmbeddedBroker;
 import routes.processing.ParserProcesses;
@@ -128,7 +126,7 @@ public class CortexConfiguration implements CamelConfiguration {
         // The registry camel-micrometer-prometheus serves at /observe/metrics (it takes the one bound by this name).
         MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (meters == null) {
-            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            meters = ServiceMetrics.newRegistry();
             registry.bind("metricsRegistry", meters);
         }
         ServiceMetrics metrics = new ServiceMetrics(meters);

@@ -50,9 +50,14 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
             "camel.routes.running", "Camel routes running",
             "camel.routes.reloaded", "Camel routes reloaded (route files changed while running)");
 
-    public ServiceMetrics(MeterRegistry registry) {
-        this.registry = registry;
-        // Camel registers a few meters without a description: their HELP lines would be empty on the page
+    /**
+     * The registry /observe/metrics serves, bound before Camel starts (camel-micrometer-prometheus takes the one bound
+     * as {@code metricsRegistry}): its filters must be in place before the first meter, or Micrometer warns. Camel
+     * registers a few meters without a description, whose HELP lines would be empty: they get one here.
+     */
+    public static io.micrometer.prometheusmetrics.PrometheusMeterRegistry newRegistry() {
+        var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
             @Override
             public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
@@ -62,6 +67,11 @@ public final class ServiceMetrics implements JobStore.Observer, StageHook, JobAp
                         id.getType());
             }
         });
+        return registry;
+    }
+
+    public ServiceMetrics(MeterRegistry registry) {
+        this.registry = registry;
         this.created = Counter.builder("cortex.jobs.submitted").description("Jobs created (API, uploads, watch)")
                 .register(registry);
         this.events = Counter.builder("cortex.events.recorded").description("Job events written to the outbox")

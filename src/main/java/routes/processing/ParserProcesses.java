@@ -70,9 +70,15 @@ public final class ParserProcesses implements AutoCloseable {
         this.memoryMb = memoryMb;
         this.slots = new Semaphore(processes);
         String java = ProcessHandle.current().info().command().orElse("java");
-        this.command = List.of(java, "-Xmx" + memoryMb + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp", classPath(),
-                ParserProcess.class.getName());
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx" + memoryMb + "m",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"));
+        // a logging configuration given to the service is the parsers' too (their lines join its log)
+        String logging = System.getProperty("log4j2.configurationFile");
+        if (logging != null) {
+            command.add("-Dlog4j2.configurationFile=" + logging);
+        }
+        command.addAll(List.of("-cp", classPath(), ParserProcess.class.getName()));
+        this.command = List.copyOf(command);
     }
 
     /**
