@@ -155,6 +155,8 @@ final class SettingRules {
         r.put("cortex.search.keywords-in-memory", exactly("true", "false"));
         r.put("cortex.search.rrf-k", between(1, 10_000));
         r.put("cortex.search.candidates", between(1, 10_000));
+        // a graph search keeps breadth x candidates: pgvector takes at most 1,000 (its ef_search)
+        r.put("cortex.search.vector-breadth", between(1, 20));
         r.put("cortex.role", exactly("all", "api", "worker"));
         r.put("cortex.api.exact-total-limit", positive());
         r.put("cortex.tasks.eager", exactly("true", "false"));

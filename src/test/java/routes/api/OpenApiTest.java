@@ -48,7 +48,7 @@ class OpenApiTest {
         Path sources = Files.createDirectories(dir.resolve("sources"));
         file = Files.writeString(sources.resolve("guide.md"), "# Guide\n\nHow to use the service.\n");
         app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of("cortex.local-source-roots",
-                sources.toString()));
+                sources.toString(), "cortex.http.upload-idle-timeout-ms", "1000"));
         Reply reply = app.get("/api/openapi.json");
         assertThat(reply.status()).isEqualTo(200);
         doc = reply.json();
@@ -203,6 +203,74 @@ class OpenApiTest {
             }
         }
         assertThat(asked).as("13 operations, 4 of them with JSON bodies").isEqualTo(25);
+    }
+
+    /** The stream routes' refusals and the stalled upload: their statuses are listed too, with the error schema. */
+    @Test
+    void theStreamsRefusalsAndAStalledUploadAreListed() throws Exception {
+        String p = app.postJson("/api/projects", "{\"name\":\"streams\"}").json().get("id").asText();
+        String job = app.postJson("/api/projects/" + p + "/ingest", "{\"source_type\":\"text\",\"content\":\"s\"}")
+                .json().get("job_id").asText();
+        // a WebSocket route asked without the handshake: 400
+        check("get", "/api/stream/projects/{project_id}/ingest", app.get("/api/stream/projects/" + p + "/ingest"));
+        check("get", "/api/stream/projects/{project_id}/ingest/{job_id}",
+                app.get("/api/stream/projects/" + p + "/ingest/" + job));
+        String events = "/api/stream/projects/" + p + "/ingest/" + job + "/events";
+        check("get", "/api/stream/projects/{project_id}/ingest/{job_id}/events", app.get(events + "?lastEventId=999999"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/projects/" + p + "/ingest/jobs/" + job).json()
+                .get("status").asText().equals("completed"));
+        long last = lastEventOf(events);
+        // resumed after its last event: 204, no body
+        check("get", "/api/stream/projects/{project_id}/ingest/{job_id}/events", app.get(events + "?lastEventId=" + last));
+        check("post", "/api/projects/{project_id}/ingest/upload", stalledUpload("/api/projects/" + p + "/ingest/upload"));
+    }
+
+    /** The id of a finished job's last event (its stream from the start, read to its end). */
+    private long lastEventOf(String events) throws Exception {
+        List<JsonNode> all = routes.support.StreamClient.events(app, events, "0", 1000);
+        return all.get(all.size() - 1).get("id").asLong();
+    }
+
+    /** An upload that sends its head and a few bytes, then nothing: the answer, read from the socket. */
+    private Reply stalledUpload(String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.uri("/").getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type:"
+                    + " multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\nContent-Disposition:"
+                    + " form-data; name=\"file\"; filename=\"slow.txt\"\r\nContent-Type: text/plain\r\n\r\nsome bytes")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(text.substring(9, 12));
+            String body = text.substring(text.indexOf("\r\n\r\n") + 4);
+            return new Reply(status, body, JSON.readTree(body), Map.of());
+        }
+    }
+
+    /** With project keys on, every operation but the document's own answers 401 to a request without a key. */
+    @Test
+    void withKeysOnEveryOperationAnswers401AsListed(@TempDir Path dir) {
+        try (TestApp keyed = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of(
+                "cortex.auth.enabled", "true", "cortex.auth.admin-key", "admin-key-for-the-openapi-test-0123456789"))) {
+            int asked = 0;
+            for (var path : (Iterable<Map.Entry<String, JsonNode>>) doc.get("paths")::fields) {
+                if (path.getKey().equals("/api/openapi.json")) {
+                    continue;
+                }
+                for (var op : (Iterable<Map.Entry<String, JsonNode>>) path.getValue()::fields) {
+                    if (op.getKey().equals("parameters")) {
+                        continue;
+                    }
+                    String at = path.getKey().replaceAll("\\{[a-z_]+}", java.util.UUID.randomUUID().toString());
+                    Reply reply = keyed.send(java.net.http.HttpRequest.newBuilder(keyed.uri(at)).method(
+                            op.getKey().toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers
+                                    .noBody()));
+                    assertThat(reply.status()).as(op.getKey() + " " + at).isEqualTo(401);
+                    check(op.getKey(), path.getKey(), reply);
+                    asked++;
+                }
+            }
+            assertThat(asked).isEqualTo(21);
+        }
     }
 
     private Reply send(String method, String path, String contentType, String body) {
