@@ -48,9 +48,10 @@ class BrokerOutageTest {
             jobs.add(text(api, project, "before the outage"));
             await().atMost(Duration.ofSeconds(60)).until(() -> status(api, project, jobs.get(0)).equals("completed"));
 
-            broker.kill();
+            // counted before the kill: the instances may notice it (and say so) before kill() returns
             long apiLinesBefore = Files.readAllLines(api.log()).size();
             long workerLinesBefore = Files.readAllLines(worker.log()).size();
+            broker.kill();
             for (int i = 0; i < 5; i++) {
                 jobs.add(text(api, project, "during the outage " + i));
             }
