@@ -93,11 +93,7 @@ final class Subscriber {
 
     /** The job's stream has said everything: its job is over. */
     synchronized void finish() {
-        if (!closed) {
-            closed = true;
-            held.clear();
-            sink.finish("The job reached a terminal status");
-        }
+        end(sink -> sink.finish("The job reached a terminal status"));
     }
 
     synchronized void close(String reason) {
@@ -105,10 +101,15 @@ final class Subscriber {
     }
 
     synchronized void close(String reason, boolean goingAway) {
+        end(sink -> sink.close(reason, goingAway));
+    }
+
+    /** Ends the stream once, however it ends: nothing held is written after. */
+    private void end(java.util.function.Consumer<StreamSink> how) {
         if (!closed) {
             closed = true;
             held.clear();
-            sink.close(reason, goingAway);
+            how.accept(sink);
         }
     }
 
