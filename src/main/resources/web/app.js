@@ -1,8 +1,18 @@
 // Cortex Ingest dashboard: plain JavaScript against the service's own API and project WebSocket (no framework, no CDN).
+// What it shows is what the service answered: an action changes the page only after a 2xx or an event, a refusal is
+// said next to what it concerns, and a list that could not be loaded keeps its last rows, marked stale.
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
-  const state = { project: null, cursor: null, socket: null, finished: new Map(), chunkCursor: null, documentId: null };
+  const state = {
+    project: null,
+    jobs: new Map(), // the jobs in view by id: a job is shown once, whatever loads or events bring it
+    rowErrors: new Map(), // a refusal of an action on a job, shown in its row until the next action on it
+    cursor: null, total: 0, totalExact: true,
+    list: { token: 0, abort: null }, // one list request at a time: a newer one supersedes an older
+    socket: null, lastSeq: 0, retries: 0, retryTimer: null, refusedResumes: 0,
+    finished: new Map(), chunkCursor: null, documentId: null,
+  };
 
   // --- API key (CORTEX_AUTH_ENABLED): asked for when the service answers 401, kept for this tab only ------------
   const KEY = 'cortex-api-key';
@@ -23,18 +33,31 @@
     loadProjects().catch((err) => { $('project-error').textContent = err.message; });
   });
 
-  async function api(method, path, body) {
-    const options = { method, headers: authHeaders() };
+  // A refusal or an outage, with what the service said (its `detail`) as the message.
+  class ApiError extends Error {
+    constructor(status, detail) { super(detail); this.status = status; }
+  }
+
+  async function api(method, path, body, signal) {
+    const options = { method, headers: authHeaders(), signal };
     if (body !== undefined) {
       options.headers['Content-Type'] = 'application/json';
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(path, options);
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (err) {
+      if (err.name === 'AbortError') throw err;
+      throw new ApiError(0, 'The service did not answer: ' + err.message);
+    }
     const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch (notJson) { json = null; }
     if (response.status === 401) askForKey(json && json.detail);
     if (!response.ok) {
-      throw new Error((json && json.detail) || (response.status + ' ' + response.statusText));
+      throw new ApiError(response.status, (json && json.detail) || ('The service answered ' + response.status
+        + (response.statusText ? ' ' + response.statusText : '')));
     }
     return json;
   }
@@ -42,6 +65,7 @@
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (v == null) return;
       if (k === 'class') node.className = v; else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v);
     });
@@ -49,9 +73,11 @@
     return node;
   }
 
-  function confirmAction(text) {
+  // The dialog's confirm button names the action ("Delete job"), so a person reads what they agree to.
+  function confirmAction(text, action) {
     const dialog = $('confirm');
     $('confirm-text').textContent = text;
+    $('confirm-yes').textContent = action;
     return new Promise((resolve) => {
       dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
       dialog.showModal();
@@ -62,10 +88,13 @@
   // --- projects -------------------------------------------------------------------------------------------------
   async function loadProjects(select) {
     const projects = (await api('GET', '/api/projects')).items;
+    const names = new Map();
+    projects.forEach((p) => names.set(p.name, (names.get(p.name) || 0) + 1));
     const list = $('project-select');
-    list.replaceChildren(el('option', { value: '' }, 'Choose a project…'),
-      ...projects.map((p) => el('option', { value: p.id }, p.name)));
-    if (select) list.value = select;
+    // two projects of one name are told apart by the start of their ids
+    list.replaceChildren(el('option', { value: '' }, 'Choose a project…'), ...projects.map((p) => el('option',
+      { value: p.id }, names.get(p.name) > 1 ? p.name + ' (' + p.id.slice(0, 8) + ')' : p.name)));
+    list.value = select || state.project || '';
   }
 
   $('project-form').addEventListener('submit', async (e) => {
@@ -89,57 +118,144 @@
     $('results').replaceChildren();
     $('search-status').textContent = '';
     $('detail-panel').hidden = true;
+    resetUpload();
     state.finished.clear();
-    if (state.socket) state.socket.close();
+    state.jobs.clear();
+    state.rowErrors.clear();
+    state.cursor = null;
+    state.total = 0;
+    disconnect();
+    render();
     if (!id) return;
     loadJobs(true);
     connect();
   }
 
-  // --- jobs -----------------------------------------------------------------------------------------------------
-  async function loadJobs(reset) {
-    if (reset) {
-      state.cursor = null;
-      $('jobs').replaceChildren();
+  // --- jobs: what a row shows -------------------------------------------------------------------------------------
+  // A job's name for people: its document_key, else its file name, else its source, else the start of its id.
+  function displayName(job) {
+    return job.document_key || job.original_filename || job.source_uri || job.source_path || 'job ' + job.id.slice(0, 8);
+  }
+
+  function bytes(n) {
+    if (n == null) return '';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    let v = n;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
+    return (i === 0 ? String(v) : v.toFixed(v < 10 ? 1 : 0)) + ' ' + units[i];
+  }
+
+  function ago(iso) {
+    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (seconds < 60) return seconds + ' s ago';
+    if (seconds < 3600) return Math.floor(seconds / 60) + ' min ago';
+    if (seconds < 86400) return Math.floor(seconds / 3600) + ' h ago';
+    return Math.floor(seconds / 86400) + ' d ago';
+  }
+
+  function firstLine(text) {
+    return text ? text.split('\n')[0] : '';
+  }
+
+  function fill(tr, job) {
+    const name = displayName(job);
+    const percent = Math.round((job.progress || 0) * 100);
+    const actions = [];
+    const button = (action, label, cls, handler) => el('button', { type: 'button', class: action + ' ' + cls,
+      'data-action': action, 'aria-label': label + ' ' + name, onclick: handler }, label);
+    if (job.status === 'completed') actions.push(button('docs', 'Documents', 'secondary', () => documents(job)));
+    if (job.status === 'queued' || job.status === 'running') {
+      actions.push(button('cancel', 'Cancel', 'secondary', () => cancel(job)));
     }
+    if (job.status !== 'running') actions.push(button('delete', 'Delete', 'danger', () => remove(job)));
+    const refusal = state.rowErrors.get(job.id);
+    const focused = tr.contains(document.activeElement) ? document.activeElement.dataset.action : null;
+    tr.dataset.status = job.status;
+    tr.dataset.updated = job.updated_at || '';
+    tr.replaceChildren(
+      el('td', { 'data-label': 'Job' }, el('span', { class: 'job-name' }, name),
+        el('div', { class: 'meta' }, [job.mime_type, bytes(job.byte_size)].filter(Boolean).join(' · '))),
+      el('td', { 'data-label': 'Status' }, el('span', { class: 'status status-' + job.status }, job.status),
+        job.status === 'failed' && job.error_message
+          ? el('div', { class: 'error job-error', title: job.error_message }, firstLine(job.error_message)) : ''),
+      el('td', { 'data-label': 'Stage', class: 'stage-cell' }, el('span', { class: 'stage' }, job.stage),
+        el('div', { class: 'meta job-message' }, job.message || ''),
+        el('progress', { class: 'job-progress', max: '100', value: String(percent),
+          'aria-label': 'Progress of ' + name }, percent + ' %'), ' ' + percent + ' %'),
+      el('td', { 'data-label': 'Created' }, el('time', { class: 'created', datetime: job.created_at,
+        title: new Date(job.created_at).toLocaleString() }, ago(job.created_at))),
+      el('td', { 'data-label': 'Attempts', class: 'attempts' }, String(job.attempts)),
+      el('td', { 'data-label': 'Actions', class: 'actions' }, actions,
+        refusal ? el('p', { class: 'error row-error', role: 'alert' }, refusal) : ''));
+    if (focused) {
+      const again = tr.querySelector('[data-action="' + focused + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  function newerFirst(a, b) {
+    const d = Date.parse(b.created_at) - Date.parse(a.created_at);
+    return d !== 0 ? d : (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  }
+
+  // Draws the rows in view, newest first, reusing each job's row (keyed by job id) so nothing is shown twice.
+  function render() {
+    const tbody = $('jobs');
+    const jobs = [...state.jobs.values()].sort(newerFirst);
+    const rows = new Map([...tbody.children].map((tr) => [tr.dataset.jobId, tr]));
+    jobs.forEach((job, i) => {
+      let tr = rows.get(job.id);
+      rows.delete(job.id);
+      if (!tr) tr = el('tr', { 'data-job-id': job.id });
+      if (!tr.dataset.status || tr.dataset.updated !== (job.updated_at || '') || tr.dataset.refusal
+          !== (state.rowErrors.get(job.id) || '')) {
+        tr.dataset.refusal = state.rowErrors.get(job.id) || '';
+        fill(tr, job);
+      }
+      if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null);
+    });
+    rows.forEach((tr) => tr.remove());
     const filter = $('status-filter').value;
-    const query = new URLSearchParams({ limit: '20' });
-    if (filter) query.set('status', filter);
-    if (state.cursor) query.set('cursor', state.cursor);
-    const page = await api('GET', '/api/projects/' + state.project + '/ingest/jobs?' + query);
-    page.items.forEach((job) => { $('jobs').append(row(job)); remember(job); });
-    state.cursor = page.nextCursor;
+    $('jobs-empty').hidden = jobs.length > 0;
+    $('jobs-empty').textContent = filter ? 'No jobs match this filter' : 'No jobs yet: create one above';
+    $('jobs-total').textContent = jobs.length ? 'Showing ' + jobs.length + ' of ' + (state.totalExact ? '' : 'about ')
+      + state.total + (filter ? ' ' + filter : '') + ' job' + (state.total === 1 ? '' : 's') : '';
     $('more').hidden = !state.cursor;
     drawChart();
   }
 
-  function row(job) {
-    const tr = el('tr', { 'data-job-id': job.id });
-    fill(tr, job);
-    return tr;
+  // The relative times move as minutes pass.
+  setInterval(() => document.querySelectorAll('#jobs time.created').forEach((t) => {
+    t.textContent = ago(t.getAttribute('datetime'));
+  }), 30000);
+
+  function matchesFilter(job) {
+    const filter = $('status-filter').value;
+    return !filter || job.status === filter;
   }
 
-  function fill(tr, job) {
-    const percent = Math.round((job.progress || 0) * 100);
-    const actions = [];
-    if (job.status === 'queued' || job.status === 'running') {
-      actions.push(el('button', { type: 'button', class: 'cancel secondary', onclick: () => cancel(job) }, 'Cancel'));
+  // Puts a job as the service last told it into the view, or takes it out when it no longer belongs there.
+  function take(job, deleted) {
+    remember(job);
+    const shown = state.jobs.get(job.id);
+    if (deleted || !matchesFilter(job)) {
+      if (shown) { state.jobs.delete(job.id); state.total = Math.max(0, state.total - 1); }
+    } else if (shown) {
+      // an event replayed after a reconnect may be older than what a load brought meanwhile
+      if (!(Date.parse(job.updated_at) < Date.parse(shown.updated_at))) state.jobs.set(job.id, job);
+    } else if (!olderThanLoaded(job)) {
+      state.jobs.set(job.id, job);
+      state.total += 1;
     }
-    if (job.status !== 'running') {
-      actions.push(el('button', { type: 'button', class: 'delete danger', onclick: () => remove(job) }, 'Delete'));
-    }
-    if (job.status === 'completed') {
-      actions.push(el('button', { type: 'button', class: 'docs secondary', onclick: () => documents(job) }, 'Documents'));
-    }
-    tr.dataset.status = job.status;
-    tr.replaceChildren(
-      el('td', { 'data-label': 'File' }, job.original_filename || job.source_uri || job.id),
-      el('td', { 'data-label': 'Status' }, el('span', { class: 'status status-' + job.status }, job.status),
-        job.error_message ? el('div', { class: 'error job-error' }, job.error_message) : ''),
-      el('td', { 'data-label': 'Stage', class: 'stage' }, job.stage),
-      el('td', { 'data-label': 'Progress' }, el('progress', { class: 'job-progress', max: '100', value: String(percent),
-        'aria-label': 'Progress of ' + (job.original_filename || job.id) }, percent + ' %'), ' ' + percent + ' %'),
-      el('td', { 'data-label': 'Actions', class: 'actions' }, actions));
+    render();
+  }
+
+  // A job older than the oldest row while older pages exist belongs to a page not loaded yet: that page shows it.
+  function olderThanLoaded(job) {
+    if (!state.cursor || state.jobs.size === 0) return false;
+    const oldest = [...state.jobs.values()].sort(newerFirst).pop();
+    return newerFirst(job, oldest) > 0;
   }
 
   function remember(job) {
@@ -148,94 +264,219 @@
     }
   }
 
-  async function cancel(job) {
-    if (!(await confirmAction('Cancel the job for ' + (job.original_filename || job.id) + '?'))) return;
-    try { await api('POST', '/api/projects/' + state.project + '/ingest/jobs/' + job.id + '/cancel'); }
-    catch (err) { alertError(err); }
-  }
-
-  async function remove(job) {
-    if (!(await confirmAction('Delete the job for ' + (job.original_filename || job.id) + '? It cannot be undone.'))) return;
+  // --- jobs: loading ----------------------------------------------------------------------------------------------
+  async function loadJobs(reset) {
+    if (!reset && (!state.cursor || state.list.abort)) return; // "Older jobs" waits for the load in flight
+    if (state.list.abort) state.list.abort.abort();
+    const token = ++state.list.token;
+    const abort = new AbortController();
+    state.list.abort = abort;
+    const project = state.project;
+    const query = new URLSearchParams({ limit: '20' });
+    const filter = $('status-filter').value;
+    if (filter) query.set('status', filter);
+    if (!reset) query.set('cursor', state.cursor);
+    $('more').disabled = true;
     try {
-      await fetch('/api/projects/' + state.project + '/ingest/jobs/' + job.id, { method: 'DELETE', headers: authHeaders() });
-      const tr = document.querySelector('tr[data-job-id="' + job.id + '"]');
-      if (tr) tr.remove();
-    } catch (err) { alertError(err); }
+      const page = await api('GET', '/api/projects/' + project + '/ingest/jobs?' + query, undefined, abort.signal);
+      if (token !== state.list.token) return;
+      if (reset) state.jobs.clear();
+      page.items.forEach((job) => { state.jobs.set(job.id, job); remember(job); });
+      state.cursor = page.nextCursor;
+      state.total = page.total;
+      state.totalExact = page.totalExact !== false;
+      stale(null);
+      render();
+    } catch (err) {
+      if (err.name === 'AbortError' || token !== state.list.token) return;
+      stale(err.message);
+    } finally {
+      if (token === state.list.token) { state.list.abort = null; $('more').disabled = false; }
+    }
   }
 
-  function alertError(err) {
-    $('upload-status').textContent = err.message;
+  // A list that could not be loaded keeps its rows, marked as of when they were last loaded, with the reason.
+  function stale(reason) {
+    $('jobs-panel').classList.toggle('stale', reason != null);
+    $('jobs-alert').textContent = reason == null ? '' : 'Could not load the jobs: ' + reason
+      + (state.jobs.size ? '. The rows below may be out of date.' : '');
   }
 
-  $('status-filter').addEventListener('change', () => loadJobs(true));
+  $('status-filter').addEventListener('change', () => { state.jobs.clear(); state.cursor = null; render(); loadJobs(true); });
   $('refresh').addEventListener('click', () => loadJobs(true));
   $('more').addEventListener('click', () => loadJobs(false));
 
-  // --- live status over the project WebSocket -------------------------------------------------------------------
-  function connect() {
+  // --- jobs: actions ----------------------------------------------------------------------------------------------
+  function refuse(job, what, err) {
+    state.rowErrors.set(job.id, what + ': ' + err.message);
+    render();
+    reloadJob(job.id);
+  }
+
+  // After a refusal the job is read again: what the row shows is what the service has now.
+  async function reloadJob(id) {
     const project = state.project;
-    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host
-      + '/api/stream/projects/' + project + '/ingest'
-      + (sessionStorage.getItem(KEY) ? '?access_token=' + encodeURIComponent(sessionStorage.getItem(KEY)) : '');
-    const socket = new WebSocket(url);
+    try {
+      const job = await api('GET', '/api/projects/' + project + '/ingest/jobs/' + id);
+      if (project === state.project) take(job, false);
+    } catch (err) {
+      if (project === state.project && err.status === 404) take({ id }, true);
+    }
+  }
+
+  async function cancel(job) {
+    if (!(await confirmAction('Cancel the job ' + displayName(job) + '?', 'Cancel job'))) return;
+    state.rowErrors.delete(job.id);
+    try {
+      take(await api('POST', '/api/projects/' + state.project + '/ingest/jobs/' + job.id + '/cancel'), false);
+    } catch (err) { refuse(job, 'Not cancelled', err); }
+  }
+
+  async function remove(job) {
+    if (!(await confirmAction('Delete the job ' + displayName(job) + '? It cannot be undone.', 'Delete job'))) return;
+    state.rowErrors.delete(job.id);
+    // where focus goes once the row is gone: the next row, else the one before, else the list's heading
+    const order = [...state.jobs.values()].sort(newerFirst).map((j) => j.id);
+    const at = order.indexOf(job.id);
+    const neighbour = order[at + 1] || order[at - 1];
+    try {
+      await api('DELETE', '/api/projects/' + state.project + '/ingest/jobs/' + job.id);
+      take(job, true);
+      const next = neighbour && document.querySelector('tr[data-job-id="' + neighbour + '"] button');
+      if (next) next.focus(); else $('jobs-heading').focus();
+    } catch (err) { refuse(job, 'Not deleted', err); }
+  }
+
+  // --- live status over the project WebSocket -------------------------------------------------------------------
+  // The indicator says what the socket does: Live, Reconnecting (with backoff), Offline (the browser is, or the
+  // service has not answered for several tries); with no project open it says nothing.
+  function connection(text) {
+    $('connection').textContent = text;
+    $('connection').dataset.state = text ? text.split(' ')[0].toLowerCase() : '';
+  }
+
+  function disconnect() {
+    clearTimeout(state.retryTimer);
+    const socket = state.socket;
+    state.socket = null;
+    state.lastSeq = 0;
+    state.retries = 0;
+    state.refusedResumes = 0;
+    if (socket) socket.close();
+    connection('');
+  }
+
+  function connect() {
+    clearTimeout(state.retryTimer);
+    const project = state.project;
+    const query = new URLSearchParams();
+    // a reconnect resumes after the last event seen: the stream replays what happened in the gap
+    const resumed = state.lastSeq > 0;
+    if (resumed) query.set('after', String(state.lastSeq));
+    if (sessionStorage.getItem(KEY)) query.set('access_token', sessionStorage.getItem(KEY));
+    const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host
+      + '/api/stream/projects/' + project + '/ingest' + (query.toString() ? '?' + query : ''));
     state.socket = socket;
-    socket.onopen = () => { $('connection').textContent = 'Live'; };
-    socket.onclose = () => {
-      $('connection').textContent = 'Disconnected';
-      if (state.socket === socket && state.project === project) setTimeout(() => { if (state.project === project) connect(); }, 2000);
+    let opened = false;
+    socket.onopen = () => {
+      if (state.socket !== socket) return;
+      opened = true;
+      const again = state.retries > 0;
+      state.retries = 0;
+      state.refusedResumes = 0;
+      connection('Live');
+      // without a resume point, what happened before this socket opened is only in the list: read it again
+      if (again && !resumed) loadJobs(true);
     };
     socket.onmessage = (message) => {
-      const event = JSON.parse(message.data);
-      if (!event.job) return;
-      const job = event.job;
-      remember(job);
-      const existing = document.querySelector('tr[data-job-id="' + job.id + '"]');
-      const filter = $('status-filter').value;
-      if (event.type === 'ingest.job.deleted') {
-        if (existing) existing.remove();
-      } else if (existing) {
-        if (filter && job.status !== filter) existing.remove(); else fill(existing, job);
-      } else if (event.type === 'ingest.job.created' && (!filter || job.status === filter)) {
-        $('jobs').prepend(row(job));
-      }
-      drawChart();
+      if (state.socket === socket) onEvent(JSON.parse(message.data));
+    };
+    socket.onclose = () => {
+      if (state.socket !== socket || state.project !== project) return;
+      state.socket = null;
+      // a resume point the service refuses (its events purged, a database restored) is dropped after two tries
+      if (!opened && resumed && ++state.refusedResumes >= 2) state.lastSeq = 0;
+      state.retries += 1;
+      const delay = Math.min(30000, 1000 * 2 ** Math.min(5, state.retries - 1));
+      connection((navigator.onLine === false || state.retries > 3 ? 'Offline' : 'Reconnecting')
+        + ': trying again in ' + Math.round(delay / 1000) + ' s');
+      state.retryTimer = setTimeout(() => { if (state.project === project && !state.socket) connect(); }, delay);
     };
   }
 
+  window.addEventListener('online', () => { if (state.project && !state.socket) connect(); });
+
+  function onEvent(event) {
+    if (typeof event.seq === 'number' && event.seq > state.lastSeq) state.lastSeq = event.seq;
+    if (event.type === 'ingest.stream.reset') {
+      // the events of the gap were purged: the list is read again instead
+      loadJobs(true);
+      return;
+    }
+    if (event.job) take(event.job, event.type === 'ingest.job.deleted');
+  }
+
   // --- upload with progress -------------------------------------------------------------------------------------
+  function resetUpload() {
+    $('upload-form').reset();
+    $('upload-progress').value = 0;
+    $('upload-status').textContent = '';
+    $('upload-error').textContent = '';
+  }
+
   $('upload-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const file = $('upload-file').files[0];
     if (!file) return;
+    const project = state.project;
     const data = new FormData();
     data.append('file', file, file.name);
     const request = new XMLHttpRequest();
-    request.open('POST', '/api/projects/' + state.project + '/ingest/upload');
+    request.open('POST', '/api/projects/' + project + '/ingest/upload');
     Object.entries(authHeaders()).forEach(([name, value]) => request.setRequestHeader(name, value));
     request.upload.onprogress = (p) => {
-      if (p.lengthComputable) $('upload-progress').value = Math.round(p.loaded * 100 / p.total);
+      if (p.lengthComputable && project === state.project) $('upload-progress').value = Math.round(p.loaded * 100 / p.total);
     };
     request.onload = () => {
-      const answer = request.responseText ? JSON.parse(request.responseText) : {};
+      if (project !== state.project) return;
+      let answer = {};
+      try { answer = request.responseText ? JSON.parse(request.responseText) : {}; } catch (notJson) { answer = {}; }
       if (request.status === 200) {
         $('upload-progress').value = 100;
         $('upload-status').textContent = 'Uploaded ' + answer.filename + ': job ' + answer.job_id;
+        if (answer.job) take(answer.job, false);
       } else {
-        $('upload-status').textContent = 'Upload refused: ' + (answer.detail || request.status);
+        $('upload-progress').value = 0;
+        $('upload-status').textContent = '';
+        $('upload-error').textContent = 'Upload refused: ' + (answer.detail || 'the service answered ' + request.status);
       }
     };
-    request.onerror = () => { $('upload-status').textContent = 'Upload failed: the connection broke'; };
+    request.onerror = () => {
+      if (project !== state.project) return;
+      $('upload-progress').value = 0;
+      $('upload-status').textContent = '';
+      $('upload-error').textContent = 'Upload failed: the connection broke';
+    };
     $('upload-progress').value = 0;
+    $('upload-error').textContent = '';
     $('upload-status').textContent = 'Uploading ' + file.name + '…';
     request.send(data);
   });
 
   // --- documents and chunks -------------------------------------------------------------------------------------
   async function documents(job) {
-    const docs = (await api('GET', '/api/projects/' + state.project + '/ingest/jobs/' + job.id + '/documents')).items;
+    let docs;
+    try {
+      docs = (await api('GET', '/api/projects/' + state.project + '/ingest/jobs/' + job.id + '/documents')).items;
+    } catch (err) {
+      state.rowErrors.set(job.id, 'Documents not loaded: ' + err.message);
+      render();
+      return;
+    }
     $('detail-panel').hidden = false;
     $('detail-heading').textContent = 'Documents';
-    $('detail-job').textContent = 'Job for ' + (job.original_filename || job.id) + ': ' + docs.length + ' document(s)';
+    $('detail-job').textContent = 'Job ' + displayName(job) + ': ' + docs.length + ' document(s)';
+    $('detail-error').textContent = '';
     $('chunks').replaceChildren();
     $('more-chunks').hidden = true;
     $('documents').replaceChildren(...docs.map((d) => el('li', {},
@@ -248,10 +489,15 @@
     if (reset) { state.chunkCursor = null; state.documentId = documentId; $('chunks').replaceChildren(); }
     const query = new URLSearchParams({ limit: '20' });
     if (state.chunkCursor) query.set('cursor', state.chunkCursor);
-    const page = await api('GET', '/api/projects/' + state.project + '/documents/' + documentId + '/chunks?' + query);
-    page.items.forEach((c) => $('chunks').append(el('li', { class: 'chunk' }, c.content)));
-    state.chunkCursor = page.nextCursor;
-    $('more-chunks').hidden = !state.chunkCursor;
+    try {
+      const page = await api('GET', '/api/projects/' + state.project + '/documents/' + documentId + '/chunks?' + query);
+      page.items.forEach((c) => $('chunks').append(el('li', { class: 'chunk' }, c.content)));
+      state.chunkCursor = page.nextCursor;
+      $('more-chunks').hidden = !state.chunkCursor;
+      $('detail-error').textContent = '';
+    } catch (err) {
+      $('detail-error').textContent = 'Chunks not loaded: ' + err.message;
+    }
   }
   $('more-chunks').addEventListener('click', () => chunks(state.documentId, false));
 

@@ -22,6 +22,9 @@ public final class StaticContent implements StartupListener {
             "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
             "/ui/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
             "/ui/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"},
+            "/ui/favicon.svg", new String[] {"web/favicon.svg", "image/svg+xml"},
+            // what a browser asks for when a page links no icon, and what other tools still ask for
+            "/favicon.ico", new String[] {"web/favicon.svg", "image/svg+xml"},
             "/api/openapi.json", new String[] {"openapi/openapi.json", "application/json"});
 
     @Override

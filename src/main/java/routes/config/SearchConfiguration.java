@@ -91,11 +91,26 @@ final class SearchConfiguration {
                         settings.positiveInt("cortex.embed.reembed-budget-ms")));
             }
             SearchService search = new SearchService(db, keywordIndex, vectors, settings.positiveInt("cortex.search.rrf-k"),
-                    settings.positiveInt("cortex.search.candidates"), pending::get);
+                    settings.positiveInt("cortex.search.candidates"), pending::get, halves(context));
             registry.bind("searchApi", new SearchApi(projects, search, json));
             registry.bind("searchHealthCheck", new SearchHealthCheck(vectors, keywordIndex, pending::get));
         }
         return new Embedding(embedder, store, settings.positiveInt("cortex.embed.batch-size"));
+    }
+
+    /**
+     * Threads for the keyword halves of hybrid searches, one per core: a search waits for its half, so no more run at
+     * once than searches do, and past the cores more threads would only queue on them.
+     */
+    private static ExecutorService halves(CamelContext context) throws Exception {
+        AtomicLong n = new AtomicLong();
+        ExecutorService halves = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "cortex-search-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        OpenResources.closeWithContext(context, halves::shutdownNow);
+        return halves;
     }
 
     /**

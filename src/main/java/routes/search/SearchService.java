@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -67,6 +70,7 @@ public final class SearchService {
     private final int rrfK;
     private final int candidates;
     private final LongSupplier pendingEmbeddings;
+    private final Executor halves;
 
     /**
      * @param keywordIndex      the words in memory, or null (the database's own index answers)
@@ -75,15 +79,18 @@ public final class SearchService {
      * @param candidates        how many of each ranking the fusion looks at (at least k)
      * @param pendingEmbeddings the service-wide count of chunk texts without a vector (kept by the background
      *                          re-embedding): only when it is not 0 does a search count its project's
+     * @param halves            where a hybrid search's keyword half runs while the calling thread embeds the query
+     *                          and searches the vectors
      */
     public SearchService(Database db, KeywordIndex keywordIndex, VectorSearch vectors, int rrfK, int candidates,
-            LongSupplier pendingEmbeddings) {
+            LongSupplier pendingEmbeddings, Executor halves) {
         this.db = db;
         this.keywords = new KeywordSearch(db, keywordIndex);
         this.vectors = vectors;
         this.rrfK = rrfK;
         this.candidates = candidates;
         this.pendingEmbeddings = pendingEmbeddings;
+        this.halves = halves;
     }
 
     public Answer search(UUID projectId, String query, int k, Mode mode, SearchFilters filters) {
@@ -106,8 +113,20 @@ public final class SearchService {
             // deeper than k: vectors still held for a version superseded a moment ago are left out as they are read
             vectors.nearest(projectId, query, filters, depth).forEach(h -> scores.put(h.chunkId(), (double) h.score()));
         } else {
-            fuse(scores, keywords.best(projectId, query, filters, depth).stream().map(KeywordSearch.Hit::chunkId).toList());
-            fuse(scores, vectors.nearest(projectId, query, filters, depth).stream().map(VectorIndex.Hit::chunkId).toList());
+            // the two halves side by side: the query's embedding (native, one core) is the longer, the keyword search
+            // the other; on an idle machine a hybrid search takes about the longer of them rather than their sum
+            CompletableFuture<List<UUID>> byWords = CompletableFuture.supplyAsync(() -> keywords.best(projectId, query,
+                    filters, depth).stream().map(KeywordSearch.Hit::chunkId).toList(), halves);
+            List<UUID> byMeaning;
+            try {
+                byMeaning = vectors.nearest(projectId, query, filters, depth).stream().map(VectorIndex.Hit::chunkId)
+                        .toList();
+            } catch (RuntimeException e) {
+                byWords.cancel(false);
+                throw e;
+            }
+            fuse(scores, joined(byWords));
+            fuse(scores, byMeaning);
         }
         List<Map.Entry<UUID, Double>> ranked = new ArrayList<>(scores.entrySet());
         ranked.sort(Map.Entry.<UUID, Double>comparingByValue().reversed());
@@ -127,6 +146,21 @@ public final class SearchService {
             }
         }
         return new Answer(used.toString(), items, note, notEmbedded);
+    }
+
+    /** The keyword half's ranking, its failure thrown as the calling thread would have thrown it. */
+    private static List<UUID> joined(CompletableFuture<List<UUID>> half) {
+        try {
+            return half.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the chunks it ranks. */

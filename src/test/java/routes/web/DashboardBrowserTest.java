@@ -2,26 +2,19 @@ package routes.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -32,17 +25,13 @@ import routes.support.TestDatabase;
  * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver): create a project, upload a file
  * and see the upload progress, watch the job's progress bar reach 100 % and its status become completed without a
  * reload, cancel a slow job, delete a job after confirming, open a job's chunks. Screenshots go to
- * target/screenshots. Without Chromium the test says so loudly and does not count as passed; where
- * CORTEX_BROWSER_TESTS=required (CI) a missing browser fails it.
+ * target/screenshots ({@link HeadlessChromium}: without Chromium the test says so loudly and does not pass).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
     TestApp app;
+    HeadlessChromium chromium;
     ChromeDriver browser;
     WebDriverWait wait;
     Path dir;
@@ -50,36 +39,17 @@ class DashboardBrowserTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-        if (!present) {
-            String message = "BROWSER TEST NOT RUN: " + CHROMIUM + " or " + DRIVER + " is missing"
-                    + " (apt-get install chromium chromium-driver); it does not count as passed";
-            System.err.println("\n!!!!! " + message + " !!!!!\n");
-            if ("required".equals(System.getenv("CORTEX_BROWSER_TESTS"))) {
-                throw new IllegalStateException(message);
-            }
-            Assumptions.abort(message);
-        }
+        chromium = HeadlessChromium.start(dir, 1280, 1000);
+        browser = chromium.driver;
+        wait = chromium.wait;
         app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of(
                 "cortex.testing.stage-delay-ms", "400", "cortex.worker.progress-interval-ms", "0"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        // rows and lists are redrawn on every live event: an element found a moment ago may be gone; look again
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (app != null) {
             app.close();
@@ -87,7 +57,7 @@ class DashboardBrowserTest {
     }
 
     private void screenshot(String name) throws Exception {
-        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        chromium.screenshot(name);
     }
 
     private WebElement row(String fileName) {
