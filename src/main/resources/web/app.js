@@ -11,7 +11,7 @@
     cursor: null, total: 0, totalExact: true,
     list: { token: 0, abort: null }, // one list request at a time: a newer one supersedes an older
     socket: null, lastSeq: 0, retries: 0, retryTimer: null, refusedResumes: 0,
-    finished: new Map(), chunkCursor: null, documentId: null,
+    chunkCursor: null, documentId: null,
   };
 
   // --- API key (CORTEX_AUTH_ENABLED): asked for when the service answers 401, kept for this tab only ------------
@@ -119,7 +119,6 @@
     $('search-status').textContent = '';
     $('detail-panel').hidden = true;
     resetUpload();
-    state.finished.clear();
     state.jobs.clear();
     state.rowErrors.clear();
     state.cursor = null;
@@ -128,6 +127,7 @@
     render();
     if (!id) return;
     loadJobs(true);
+    loadActivity();
     connect();
   }
 
@@ -222,7 +222,6 @@
     $('jobs-total').textContent = jobs.length ? 'Showing ' + jobs.length + ' of ' + (state.totalExact ? '' : 'about ')
       + state.total + (filter ? ' ' + filter : '') + ' job' + (state.total === 1 ? '' : 's') : '';
     $('more').hidden = !state.cursor;
-    drawChart();
   }
 
   // The relative times move as minutes pass.
@@ -237,7 +236,7 @@
 
   // Puts a job as the service last told it into the view, or takes it out when it no longer belongs there.
   function take(job, deleted) {
-    remember(job);
+    if (job.completed_at && !deleted) activitySoon(2000);
     const shown = state.jobs.get(job.id);
     if (deleted || !matchesFilter(job)) {
       if (shown) { state.jobs.delete(job.id); state.total = Math.max(0, state.total - 1); }
@@ -258,12 +257,6 @@
     return newerFirst(job, oldest) > 0;
   }
 
-  function remember(job) {
-    if ((job.status === 'completed' || job.status === 'failed') && job.completed_at) {
-      state.finished.set(job.id, { status: job.status, at: Date.parse(job.completed_at) });
-    }
-  }
-
   // --- jobs: loading ----------------------------------------------------------------------------------------------
   async function loadJobs(reset) {
     if (!reset && (!state.cursor || state.list.abort)) return; // "Older jobs" waits for the load in flight
@@ -281,7 +274,7 @@
       const page = await api('GET', '/api/projects/' + project + '/ingest/jobs?' + query, undefined, abort.signal);
       if (token !== state.list.token) return;
       if (reset) state.jobs.clear();
-      page.items.forEach((job) => { state.jobs.set(job.id, job); remember(job); });
+      page.items.forEach((job) => { state.jobs.set(job.id, job); });
       state.cursor = page.nextCursor;
       state.total = page.total;
       state.totalExact = page.totalExact !== false;
@@ -417,12 +410,55 @@
   }
 
   // --- upload with progress -------------------------------------------------------------------------------------
+  // Every way to create a job starts empty in a newly opened project: nothing is sent to the wrong one.
   function resetUpload() {
-    $('upload-form').reset();
+    document.querySelectorAll('form.create').forEach((form) => form.reset());
+    document.querySelectorAll('.create-status, .create-error').forEach((p) => { p.textContent = ''; });
     $('upload-progress').value = 0;
     $('upload-status').textContent = '';
     $('upload-error').textContent = '';
   }
+
+  // --- create from text, a source, a repository: the service's answer is said in the form that sent it -------------
+  function creation(form, request) {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const project = state.project;
+      const status = form.querySelector('.create-status');
+      const error = form.querySelector('.create-error');
+      const button = form.querySelector('button[type=submit]');
+      status.textContent = 'Creating…';
+      error.textContent = '';
+      button.disabled = true;
+      try {
+        const [path, body] = request();
+        const answer = await api('POST', '/api/projects/' + project + path, body);
+        if (project !== state.project) return;
+        const id = answer.job_id || answer.id;
+        status.textContent = 'Created job ' + id;
+        form.reset();
+        if (answer.id) take(answer, false); else reloadJob(id);
+      } catch (err) {
+        if (project !== state.project) return;
+        status.textContent = '';
+        error.textContent = 'Not created: ' + err.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  creation($('text-form'), () => {
+    const body = { source_type: 'text', content: $('text-content').value };
+    if ($('text-key').value.trim()) body.document_key = $('text-key').value.trim();
+    return ['/ingest', body];
+  });
+  // an absolute path is a source_path; anything else is given as a URI, and the service says what it refuses
+  creation($('source-form'), () => {
+    const source = $('source-uri').value.trim();
+    return ['/ingest/jobs', source.startsWith('/') ? { source_path: source } : { source_uri: source }];
+  });
+  creation($('repo-form'), () => ['/ingest', { source_type: 'repository', repo_url: $('repo-url').value.trim() }]);
 
   $('upload-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -580,36 +616,79 @@
     $('detail-heading').focus();
   }
 
-  // --- chart: jobs finished per minute over the last hour ------------------------------------------------------
-  function drawChart() {
+  // --- chart: the project's jobs finished per minute over the last hour, as the service counts them -------------
+  // Read when the project opens, each minute, and shortly after a job finishes (several finishing together cost one
+  // read); a failed read keeps the last chart and says so.
+  let activityTimer = null;
+  function activitySoon(delay) {
+    clearTimeout(activityTimer);
+    activityTimer = setTimeout(loadActivity, delay);
+  }
+
+  async function loadActivity() {
+    const project = state.project;
+    if (!project) return;
+    activitySoon(60000);
+    try {
+      const activity = await api('GET', '/api/projects/' + project + '/ingest/activity');
+      if (project === state.project) { drawChart(activity); $('chart-error').textContent = ''; }
+    } catch (err) {
+      if (project === state.project) $('chart-error').textContent = 'Could not update the chart: ' + err.message;
+    }
+  }
+
+  const KINDS = ['completed', 'failed', 'cancelled'];
+  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+  function drawChart(activity) {
     const svg = $('chart');
-    const now = Date.now();
-    const bins = Array.from({ length: 60 }, () => ({ completed: 0, failed: 0 }));
-    state.finished.forEach((f) => {
-      const minute = Math.floor((now - f.at) / 60000);
-      if (minute >= 0 && minute < 60) bins[59 - minute][f.status] += 1;
-    });
-    const max = Math.max(1, ...bins.map((b) => b.completed + b.failed));
     const ns = 'http://www.w3.org/2000/svg';
-    svg.replaceChildren();
-    let total = 0;
-    bins.forEach((b, i) => {
-      let y = 120;
-      ['completed', 'failed'].forEach((kind) => {
-        if (!b[kind]) return;
-        total += b[kind];
-        const h = (b[kind] / max) * 110;
+    const node = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, String(v)));
+      if (text != null) n.textContent = text;
+      return n;
+    };
+    const left = 36;
+    const top = 8;
+    const height = 120;
+    const width = 600;
+    const minutes = activity.minutes;
+    const max = Math.max(1, ...minutes.map((m) => m.completed + m.failed + m.cancelled));
+    const step = width / minutes.length;
+    const parts = [
+      node('line', { x1: left, y1: top + height, x2: left + width, y2: top + height, class: 'axis' }),
+      node('line', { x1: left, y1: top, x2: left, y2: top + height, class: 'axis' }),
+      node('text', { x: left - 4, y: top + 8, 'text-anchor': 'end', class: 'tick' }, String(max)),
+      node('text', { x: left - 4, y: top + height, 'text-anchor': 'end', class: 'tick' }, '0'),
+      node('text', { x: 10, y: top + height / 2, class: 'axis-label', transform: 'rotate(-90 10 ' + (top + height / 2) + ')',
+        'text-anchor': 'middle' }, 'jobs'),
+    ];
+    [0, 30, 59].forEach((i) => parts.push(node('text', { x: left + i * step + step / 2, y: top + height + 14,
+      'text-anchor': i === 0 ? 'start' : i === 59 ? 'end' : 'middle', class: 'tick' }, clock(minutes[i].minute))));
+    minutes.forEach((m, i) => {
+      let y = top + height;
+      KINDS.forEach((kind) => {
+        if (!m[kind]) return;
+        const h = (m[kind] / max) * height;
         y -= h;
-        const rect = document.createElementNS(ns, 'rect');
-        rect.setAttribute('x', String(i * 10 + 1));
-        rect.setAttribute('y', String(y));
-        rect.setAttribute('width', '8');
-        rect.setAttribute('height', String(h));
-        rect.setAttribute('class', kind);
-        svg.append(rect);
+        parts.push(node('rect', { x: left + i * step + 1, y, width: Math.max(1, step - 2), height: h, class: kind },
+          null));
+        parts[parts.length - 1].append(node('title', {}, clock(m.minute) + ': ' + m[kind] + ' ' + kind));
       });
     });
-    svg.setAttribute('aria-label', total + ' jobs finished in the last hour');
+    svg.replaceChildren(...parts);
+    const busiest = minutes.reduce((a, m) => (m.completed + m.failed + m.cancelled > a.completed + a.failed + a.cancelled
+      ? m : a), minutes[0]);
+    const finished = activity.completed + activity.failed + activity.cancelled;
+    const summary = finished === 0 ? 'No jobs finished in the last hour'
+      : finished + ' job' + (finished === 1 ? '' : 's') + ' finished in the last hour: ' + activity.completed
+        + ' completed, ' + activity.failed + ' failed, ' + activity.cancelled + ' cancelled; the busiest minute, '
+        + clock(busiest.minute) + ', had ' + (busiest.completed + busiest.failed + busiest.cancelled);
+    svg.setAttribute('aria-label', summary);
+    $('chart-summary').textContent = summary;
+    $('chart-minutes').replaceChildren(...minutes.filter((m) => m.completed + m.failed + m.cancelled > 0)
+      .map((m) => el('tr', {}, el('th', { scope: 'row' }, clock(m.minute)), ...KINDS.map((k) => el('td', {}, String(m[k]))))));
   }
 
   loadProjects().catch((err) => { $('project-error').textContent = err.message; });

@@ -10,6 +10,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import routes.api.AccessGate;
+import routes.api.ActivityApi;
 import routes.api.DocumentApi;
 import routes.api.ErrorResponses;
 import routes.api.HttpErrorPages;
@@ -28,6 +29,7 @@ import routes.health.OutageLog;
 import routes.health.Probes;
 import routes.document.DocumentStore;
 import routes.job.IdempotencyKeys;
+import routes.job.JobActivity;
 import routes.job.JobEvents;
 import routes.job.JobIntake;
 import routes.job.JobRelay;
@@ -150,6 +152,7 @@ public class CortexConfiguration implements CamelConfiguration {
         registry.bind("jobApi", new JobApi(projects, jobs, intake, sources, receiver, documents, keys, json, metrics,
                 settings.positiveInt("cortex.api.max-batch-jobs")));
         registry.bind("documentApi", new DocumentApi(projects, documents));
+        registry.bind("activityApi", new ActivityApi(projects, new JobActivity(db)));
         registry.bind("jobStore", jobs);
         registry.bind("idempotencyKeys", keys);
         registry.bind("errorResponses", new ErrorResponses());

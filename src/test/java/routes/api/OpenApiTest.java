@@ -81,7 +81,7 @@ class OpenApiTest {
                 operations++;
             }
         }
-        assertThat(operations).isEqualTo(17);
+        assertThat(operations).isEqualTo(18);
         assertThat(doc.at("/paths/~1api~1projects~1{project_id}~1ingest~1upload/post").isMissingNode()).isFalse();
     }
 
@@ -202,7 +202,7 @@ class OpenApiTest {
                 }
             }
         }
-        assertThat(asked).as("13 operations, 4 of them with JSON bodies").isEqualTo(25);
+        assertThat(asked).as("14 operations, 4 of them with JSON bodies").isEqualTo(26);
     }
 
     /** The stream routes' refusals and the stalled upload: their statuses are listed too, with the error schema. */
@@ -269,7 +269,7 @@ class OpenApiTest {
                     asked++;
                 }
             }
-            assertThat(asked).isEqualTo(21);
+            assertThat(asked).isEqualTo(22);
         }
     }
 

@@ -206,6 +206,14 @@ class DashboardTruthTest {
                     .allMatch(r -> "completed".equals(r.getAttribute("data-status")));
         });
         assertThat(browser.findElement(By.id("jobs-total")).getText()).isEqualTo("Showing 20 of 24 completed jobs");
+        // the chart counts what the service counts, not the 20 rows loaded
+        assertThat(browser.findElement(By.id("chart-summary")).getText())
+                .startsWith("24 jobs finished in the last hour: 24 completed, 0 failed, 0 cancelled; the busiest minute");
+        assertThat(browser.findElement(By.id("chart")).getAttribute("aria-label"))
+                .isEqualTo(browser.findElement(By.id("chart-summary")).getText());
+        assertThat(browser.findElements(By.cssSelector("#chart text.tick"))).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(browser.findElement(By.cssSelector("#chart text.axis-label")).getText()).isEqualTo("jobs");
+        assertThat(browser.findElements(By.cssSelector("#chart-minutes tr"))).isNotEmpty();
     }
 
     @Test
@@ -224,6 +232,41 @@ class DashboardTruthTest {
         String later = textJob(project, "completes-while-watched.txt", "Watched until it completes.");
         wait.until(d -> rowIds().equals(List.of(later, job)));
         assertThat(browser.findElement(By.id("jobs-total")).getText()).isEqualTo("Showing 2 of 2 completed jobs");
+        // the chart follows: read again shortly after a job finishes
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chart-summary"),
+                "2 jobs finished in the last hour: 2 completed"));
+    }
+
+    @Test
+    void aJobIsCreatedFromTextAndARefusedSourceOrRepositoryIsSaidInItsForm() throws Exception {
+        String project = project("Created on the page");
+        open(project);
+        browser.findElement(By.id("text-content")).sendKeys("A note written on the page.");
+        browser.findElement(By.id("text-key")).sendKeys("notes/page-note.md");
+        browser.findElement(By.cssSelector("#text-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#text-form .create-status"),
+                "Created job"));
+        WebElement created = wait.until(d -> d.findElements(By.cssSelector("#jobs tr")).stream()
+                .filter(r -> r.getText().contains("notes/page-note.md")).findFirst().orElse(null));
+        String job = created.getAttribute("data-job-id");
+        wait.until(d -> "completed".equals(row(job).getAttribute("data-status")));
+        assertThat(browser.findElement(By.id("text-content")).getAttribute("value")).isEmpty();
+
+        browser.findElement(By.id("source-uri")).sendKeys("relative/notes.txt");
+        browser.findElement(By.cssSelector("#source-form button")).click();
+        WebElement sourceError = wait.until(d -> {
+            WebElement e = d.findElement(By.cssSelector("#source-form .create-error"));
+            return e.getText().startsWith("Not created: ") ? e : null;
+        });
+        assertThat(sourceError.getAttribute("role")).isEqualTo("alert");
+        assertThat(browser.findElement(By.id("source-uri")).getAttribute("value")).isEqualTo("relative/notes.txt");
+
+        browser.findElement(By.id("repo-url")).sendKeys("https://127.0.0.1/private/project.git");
+        browser.findElement(By.cssSelector("#repo-form button")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#repo-form .create-error")).getText().startsWith("Not created: "));
+        chromium.screenshot("truth-7-create");
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs").json().get("total").asInt()).isEqualTo(1);
+        assertThat(rowIds()).containsExactly(job);
     }
 
     @Test
