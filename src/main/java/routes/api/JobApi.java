@@ -16,6 +16,7 @@ import org.apache.camel.Header;
 import routes.failure.InvalidRequest;
 import routes.failure.NotFound;
 import routes.db.DatabaseException;
+import routes.document.DocumentCursor;
 import routes.document.DocumentStore;
 import routes.project.Ids;
 import routes.project.Project;
@@ -115,9 +116,10 @@ public final class JobApi {
         return jobs.find(project.id(), jobId(jobId)).orElseThrow(() -> jobNotFound(jobId));
     }
 
-    public Map<String, List<DocumentStore.DocumentSummary>> documents(@Header("project_id") String projectId,
-            @Header("job_id") String jobId) {
-        return documents.listForJob(get(projectId, jobId).id());
+    public DocumentStore.DocumentPage documents(@Header("project_id") String projectId, @Header("job_id") String jobId,
+            @Header("limit") String limit, @Header("cursor") String cursor) {
+        UUID job = get(projectId, jobId).id();
+        return documents.listForJob(job, DocumentCursor.decode(cursor), limit(limit));
     }
 
     public CreatedJob create(@Header("project_id") String projectId, @Header(IDEMPOTENCY_KEY) Object idempotencyKey,

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -175,14 +174,46 @@ public final class DocumentStore {
                 chunkId, projectId));
     }
 
-    public Map<String, List<DocumentSummary>> listForJob(UUID jobId) {
-        return Map.of("items", db.read(c -> db.query(c,
-                "SELECT d.id, d.path, d.title, d.mime_type, d.byte_size, (SELECT COUNT(*) FROM document_chunks k"
-                        + " WHERE k.document_id = d.id) AS chunk_count FROM documents d WHERE d.job_id = ?"
-                        + " AND d.staged_by IS NULL"
-                        + " ORDER BY d.parent_id IS NOT NULL, d.path, d.id",
-                rs -> new DocumentSummary(db.dialect().uuid(rs, "id"), rs.getString("path"), rs.getString("title"),
-                        rs.getString("mime_type"), db.dialect().nullableLong(rs, "byte_size"), rs.getLong("chunk_count")),
-                jobId)));
+    /** One page of a job's documents; {@code nextCursor} is null on the last page, {@code total} counts them all. */
+    @JsonPropertyOrder({"items", "nextCursor", "total"})
+    public record DocumentPage(@JsonProperty("items") List<DocumentSummary> items,
+            @JsonProperty("nextCursor") String nextCursor, @JsonProperty("total") long total) {
+    }
+
+    /** A row of the listing with where it sorts, for the next page's cursor. */
+    private record Listed(DocumentSummary summary, int child) {
+    }
+
+    /**
+     * A page of the job's documents: the root of a tree (path {@code .}) first, then by path. Read in one transaction
+     * with their count; a page after {@code after} (null: the first).
+     */
+    public DocumentPage listForJob(UUID jobId, DocumentCursor after, int limit) {
+        String child = "(CASE WHEN d.parent_id IS NULL THEN 0 ELSE 1 END)";
+        return db.readTransaction(c -> {
+            List<Object> params = new java.util.ArrayList<>(List.of(jobId));
+            String from = "";
+            if (after != null) {
+                from = " AND (" + child + ", d.path, d.id) > (?, ?, ?)";
+                params.addAll(List.of(after.child(), after.path(), after.id()));
+            }
+            params.add(limit + 1);
+            List<Listed> rows = db.query(c, "SELECT d.id, d.path, d.title, d.mime_type, d.byte_size, " + child
+                    + " AS child, (SELECT COUNT(*) FROM document_chunks k WHERE k.document_id = d.id) AS chunk_count"
+                    + " FROM documents d WHERE d.job_id = ? AND d.staged_by IS NULL" + from
+                    + " ORDER BY " + child + ", d.path, d.id LIMIT ?",
+                    rs -> new Listed(new DocumentSummary(db.dialect().uuid(rs, "id"), rs.getString("path"),
+                            rs.getString("title"), rs.getString("mime_type"), db.dialect().nullableLong(rs, "byte_size"),
+                            rs.getLong("chunk_count")), rs.getInt("child")), params.toArray());
+            long total = db.queryOne(c, "SELECT COUNT(*) AS n FROM documents WHERE job_id = ? AND staged_by IS NULL",
+                    rs -> rs.getLong("n"), jobId).orElse(0L);
+            String next = null;
+            if (rows.size() > limit) {
+                rows = rows.subList(0, limit);
+                Listed last = rows.get(limit - 1);
+                next = new DocumentCursor(last.child(), last.summary().path(), last.summary().id()).encode();
+            }
+            return new DocumentPage(rows.stream().map(Listed::summary).toList(), next, total);
+        });
     }
 }

@@ -569,6 +569,44 @@ abstract class IngestApiContract {
         assertThat(docs.get(0).get("id").asText()).isEqualTo(done.get("canonical_document_id").asText());
     }
 
+    @Test
+    void aTreesDocumentsArePagedInPathOrderWithTheRootFirstAndEachOnce() throws Exception {
+        String p = project();
+        List<String> expected = new ArrayList<>(List.of("."));
+        for (int i = 0; i < 7; i++) {
+            // names that sort apart from their creation order, one holding the cursor's separator
+            String name = "docs/" + (char) ('g' - i) + (i == 3 ? "|pipe" : "") + ".md";
+            sourceFile("paged/" + name, "# File " + i + "\n\nText " + i + ".");
+            expected.add(name);
+        }
+        Reply r = app.postJson("/api/projects/" + p + "/ingest",
+                "{\"source_type\":\"repository\",\"repo_path\":\"" + sources.resolve("paged") + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode done = awaitTerminal(p, r.json().get("job_id").asText());
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("completed");
+        String documents = jobs(p) + "/" + done.get("id").asText() + "/documents";
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = app.get(documents + "?limit=3" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            assertThat(page.get("total").asLong()).isEqualTo(8);
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(3);
+            page.get("items").forEach(d -> seen.add(d.get("path").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null);
+        java.util.Collections.sort(expected.subList(1, expected.size()));
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(pages).isEqualTo(3);
+        // without a limit, the first 50; a bad limit or cursor is a 400 that says what to send
+        assertThat(app.get(documents).json().get("items")).hasSize(8);
+        assertThat(app.get(documents + "?limit=0").status()).isEqualTo(400);
+        Reply badCursor = app.get(documents + "?cursor=bm90LWEtY3Vyc29y");
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.detail()).isEqualTo("Invalid cursor: pass the nextCursor of a previous page unchanged");
+    }
+
     // --- pagination and races -------------------------------------------------------------------------------
 
     @Test

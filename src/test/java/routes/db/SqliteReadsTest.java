@@ -69,7 +69,7 @@ class SqliteReadsTest {
                 assertThat(projects.list()).isNotEmpty();
                 assertThat(jobs.find(project.id(), jobId)).isPresent();
                 assertThat(new DocumentStore(db).chunks(project.id(), UUID.randomUUID(), 0, 10)).isEmpty();
-                assertThat(new DocumentStore(db).listForJob(jobId).get("items")).isEmpty();
+                assertThat(new DocumentStore(db).listForJob(jobId, null, 50).items()).isEmpty();
                 assertThat(new IdempotencyKeys(db).replay(project.id(), IdempotencyKeys.of("k-1", "f"))).isEmpty();
                 assertThat(events.snapshot(project.id(), null, jobs, 10)).isPresent();
                 assertThat(jobs.unsent(0, 10)).extracting(JobRelay.Handoff::jobId).contains(jobId);

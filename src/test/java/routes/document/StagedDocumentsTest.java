@@ -69,7 +69,7 @@ class StagedDocumentsTest {
         });
         assertThat(paths(store, job)).containsExactly(".", "second-0.txt", "second-1.txt", "second-2.txt",
                 "second-3.txt", "second-4.txt");
-        assertThat(store.listForJob(job).get("items").get(0).id()).isEqualTo(secondRoot);
+        assertThat(store.listForJob(job, null, 100).items().get(0).id()).isEqualTo(secondRoot);
         assertThat(store.chunks(project.id(), stagedChild, 0, 10)).isPresent();
         assertThat(count(db, job)).as("the first and the stale sets are gone").isEqualTo(6);
 
@@ -101,7 +101,7 @@ class StagedDocumentsTest {
     }
 
     private static List<String> paths(DocumentStore store, UUID job) {
-        return store.listForJob(job).get("items").stream().map(DocumentStore.DocumentSummary::path).toList();
+        return store.listForJob(job, null, 100).items().stream().map(DocumentStore.DocumentSummary::path).toList();
     }
 
     private static List<UUID> ids(Database db, UUID job, String attempt) {
