@@ -158,14 +158,17 @@ class DashboardBrowserTest {
                 .getAttribute("value");
         assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + slowId).status()).isEqualTo(404);
 
-        // the completed job's documents and chunks
+        // the completed job's documents and chunks, in its details; Escape closes them and focus goes back
         click("handbook.txt", "button.docs");
-        wait.until(d -> !d.findElements(By.cssSelector("button.chunks-of")).isEmpty());
-        browser.findElement(By.cssSelector("button.chunks-of")).click();
-        wait.until(d -> !d.findElements(By.cssSelector("#chunks li")).isEmpty());
-        assertThat(browser.findElement(By.cssSelector("#chunks li")).getText()).contains("handbook of the browser test");
+        wait.until(d -> !d.findElements(By.cssSelector("#job-dialog button.chunks-of")).isEmpty());
+        browser.findElement(By.cssSelector("#job-dialog button.chunks-of")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#job-chunks li")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("#job-chunks li")).getText()).contains("handbook of the browser test");
         assertThat(browser.findElement(By.id("chart")).getAttribute("aria-label")).contains("finished in the last hour");
         screenshot("4-chunks");
+        browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        wait.until(d -> !d.findElement(By.id("job-dialog")).isDisplayed());
+        assertThat(browser.switchTo().activeElement().getAttribute("aria-label")).isEqualTo("Documents handbook.txt");
 
         // search the project: results with the document's path, the matched words marked, a link to the chunk
         browser.findElement(By.id("search-query")).sendKeys("handbook about ingesting");

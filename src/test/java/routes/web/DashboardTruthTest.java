@@ -53,7 +53,8 @@ class DashboardTruthTest {
         browser = chromium.driver;
         wait = chromium.wait;
         app = TestApp.start(TestDatabase.sqlite(dir), dir.resolve("data"), Map.of(
-                "cortex.testing.stage-delay-ms", "300", "cortex.worker.progress-interval-ms", "0"));
+                "cortex.testing.stage-delay-ms", "300", "cortex.worker.progress-interval-ms", "0",
+                "cortex.local-source-roots", Files.createDirectories(dir.resolve("sources")).toString()));
     }
 
     @AfterAll
@@ -103,6 +104,14 @@ class DashboardTruthTest {
         return wait.until(d -> d.findElement(By.cssSelector("#jobs tr[data-job-id='" + job + "']")));
     }
 
+    /** The refusal said in a job's row (an element with role alert), once there is one. */
+    private String refusal(String job) {
+        return wait.until(d -> {
+            String text = row(job).findElement(By.cssSelector("[role=alert].row-error")).getText();
+            return text.isEmpty() ? null : text;
+        });
+    }
+
     private List<String> rowIds() {
         return browser.findElements(By.cssSelector("#jobs tr")).stream().map(r -> r.getAttribute("data-job-id")).toList();
     }
@@ -122,8 +131,8 @@ class DashboardTruthTest {
         chromium.refuse("DELETE", "/ingest/jobs/" + job, 503, "The database is unavailable; try again shortly");
         row(job).findElement(By.cssSelector("button.delete")).click();
         confirm("Delete job");
-        WebElement refusal = wait.until(d -> row(job).findElement(By.cssSelector("[role=alert].row-error")));
-        assertThat(refusal.getText()).isEqualTo("Not deleted: The database is unavailable; try again shortly");
+        // the row is redrawn as the job is read again: the refusal is read from the row as it is
+        assertThat(refusal(job)).isEqualTo("Not deleted: The database is unavailable; try again shortly");
         assertThat(rowIds()).containsExactly(job);
         chromium.screenshot("truth-1-refused-delete");
         chromium.stopRefusing();
@@ -149,8 +158,7 @@ class DashboardTruthTest {
         awaitStatus(project, job, "completed");
         row(job).findElement(By.cssSelector("button.cancel")).click();
         confirm("Cancel job");
-        WebElement refusal = wait.until(d -> row(job).findElement(By.cssSelector("[role=alert].row-error")));
-        assertThat(refusal.getText()).isEqualTo("Not cancelled: Job cannot be cancelled. Current status: completed");
+        assertThat(refusal(job)).isEqualTo("Not cancelled: Job cannot be cancelled. Current status: completed");
         // the row is read again after the refusal: it shows what the service has
         wait.until(d -> "completed".equals(row(job).getAttribute("data-status")));
         assertThat(browser.findElement(By.id("upload-status")).getText()).isEmpty();
@@ -190,6 +198,9 @@ class DashboardTruthTest {
         open(project);
         wait.until(d -> rowIds().size() == 20);
         chromium.script("const b = document.getElementById('refresh'); b.click(); b.click();");
+        // "Older jobs" is disabled while a load is in flight: a person clicks it once the list is back
+        wait.until(d -> d.findElement(By.id("more")).isEnabled());
+        assertThat(rowIds()).hasSize(20).doesNotHaveDuplicates();
         chromium.script("const b = document.getElementById('more'); b.click(); b.click();");
         wait.until(d -> rowIds().size() == 24);
         Thread.sleep(1000);
@@ -330,7 +341,7 @@ class DashboardTruthTest {
         assertThat(row(named).findElement(By.cssSelector("time.created")).getAttribute("title")).isNotBlank();
         assertThat(row(named).findElement(By.cssSelector(".attempts")).getText()).isEqualTo("1");
         assertThat(row(named).findElements(By.cssSelector("button")).stream().map(e -> e.getAttribute("aria-label")))
-                .containsExactly("Documents handbook.txt", "Delete handbook.txt");
+                .containsExactly("Details handbook.txt", "Documents handbook.txt", "Delete handbook.txt");
         String error = app.get("/api/projects/" + a + "/ingest/jobs/" + failed).json().get("error_message").asText();
         wait.until(d -> "failed".equals(row(failed).getAttribute("data-status")));
         assertThat(row(failed).findElement(By.cssSelector(".job-error")).getText()).isEqualTo(error.split("\n")[0]);
@@ -363,5 +374,61 @@ class DashboardTruthTest {
         // choosing no project shows no connection state
         new Select(browser.findElement(By.id("project-select"))).selectByValue("");
         assertThat(browser.findElement(By.id("connection")).getText()).isEmpty();
+    }
+
+    @Test
+    void aJobsDetailsHaveTheirOwnAddressAndShowEveryFieldItsEventsAndItsDocumentsInPages() throws Exception {
+        String project = project("Details");
+        // a failed job, opened from a shared link: its fields, its full error, its events
+        Path broken = Files.writeString(dir.resolve("broken-details.pdf"), "%PDF-1.4\nnot really a PDF\n",
+                StandardCharsets.ISO_8859_1);
+        String failed = app.upload("/api/projects/" + project + "/ingest/upload", "broken-details.pdf",
+                Files.readAllBytes(broken), "application/pdf", null).json().get("job_id").asText();
+        awaitStatus(project, failed, "failed");
+        String error = app.get("/api/projects/" + project + "/ingest/jobs/" + failed).json().get("error_message").asText();
+        browser.get(app.uri("/").toString() + "#/projects/" + project + "/jobs/" + failed);
+        wait.until(d -> d.findElement(By.id("job-dialog")).isDisplayed());
+        assertThat(browser.findElement(By.id("job-heading")).getText()).isEqualTo("Job broken-details.pdf");
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("job-heading");
+        assertThat(browser.findElement(By.cssSelector("#job-fields dd[data-field=status]")).getText()).isEqualTo("failed");
+        assertThat(browser.findElements(By.cssSelector("#job-fields dt"))).hasSize(24);
+        assertThat(browser.findElement(By.id("job-error")).getText()).isEqualTo(error.strip());
+        wait.until(d -> d.findElement(By.id("job-events")).getText().contains("updated: failed"));
+        assertThat(browser.findElement(By.id("job-events")).getText()).startsWith(
+                browser.findElement(By.cssSelector("#job-events li time")).getText() + " created: queued");
+        assertThat(browser.findElements(By.cssSelector("#job-actions button"))).extracting(e -> e.getAttribute("aria-label"))
+                .containsExactly("Delete broken-details.pdf");
+        chromium.screenshot("truth-8-details");
+        browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        wait.until(d -> !d.findElement(By.id("job-dialog")).isDisplayed());
+        assertThat(browser.getCurrentUrl()).endsWith("#/projects/" + project);
+
+        // a tree of 60 files: its documents fifty at a time
+        Path tree = Files.createDirectories(dir.resolve("sources/tree-of-60"));
+        for (int i = 0; i < 60; i++) {
+            Files.writeString(tree.resolve(String.format("file-%02d.txt", i)), "File number " + i + ".");
+        }
+        String treeJob = app.postJson("/api/projects/" + project + "/ingest/jobs",
+                "{\"source_path\":\"" + tree + "\"}").json().get("id").asText();
+        awaitStatus(project, treeJob, "completed");
+        WebElement details = wait.until(d -> row(treeJob).findElement(By.cssSelector("button.details")));
+        details.click();
+        wait.until(d -> d.getCurrentUrl().endsWith("#/projects/" + project + "/jobs/" + treeJob));
+        wait.until(ExpectedConditions.textToBe(By.id("job-documents-total"), "Showing 50 of 61 documents"));
+        browser.findElement(By.id("job-more-documents")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("job-documents-total"), "Showing 61 of 61 documents"));
+        assertThat(browser.findElement(By.id("job-more-documents")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("#job-documents li"))).hasSize(61);
+        // back closes the details and gives focus back to the button that opened them; forward and reload reopen them
+        browser.navigate().back();
+        wait.until(d -> !d.findElement(By.id("job-dialog")).isDisplayed());
+        assertThat(browser.switchTo().activeElement().getAttribute("aria-label")).isEqualTo("Details tree-of-60");
+        browser.navigate().forward();
+        wait.until(d -> d.findElement(By.id("job-dialog")).isDisplayed());
+        browser.navigate().refresh();
+        wait.until(d -> d.findElement(By.id("job-dialog")).isDisplayed());
+        wait.until(ExpectedConditions.textToBe(By.id("job-documents-total"), "Showing 50 of 61 documents"));
+        browser.findElement(By.id("job-close")).click();
+        wait.until(d -> !d.findElement(By.id("job-dialog")).isDisplayed());
     }
 }
