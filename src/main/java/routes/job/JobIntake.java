@@ -173,7 +173,10 @@ public final class JobIntake {
         deleteQuietly(file.tempFile());
     }
 
-    /** The text helper: the content is stored like an upload of {@code content.txt}, under the same rules. */
+    /**
+     * The text helper: the content is stored like an upload of a text file named after its first words
+     * ({@link TextJobName}), under the same rules.
+     */
     public IngestJob fromText(UUID projectId, String content, UUID sourceId, String documentKey,
             IdempotencyKeys.Key key) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -197,7 +200,7 @@ public final class JobIntake {
                     + " cannot be written: " + e.getMessage(), e);
         }
         try {
-            return store(projectId, temp, "content.txt", "text/plain", bytes.length, Sha256.of(bytes), sourceId,
+            return store(projectId, temp, TextJobName.of(content), "text/plain", bytes.length, Sha256.of(bytes), sourceId,
                     documentKey, key, null, null);
         } finally {
             deleteQuietly(temp);

@@ -70,6 +70,15 @@ abstract class TextContract {
     }
 
     @Test
+    void aTextJobIsNamedAfterItsFirstWords() throws Exception {
+        String p = project();
+        JsonNode job = ingest(p, "Zürich notes: the handbook, revised.\n\nMore text follows here.");
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("original_filename").asText()).isEqualTo("Zürich-notes-the-handbook-revised-More.txt");
+        assertThat(ingest(p, "?!").get("original_filename").asText()).isEqualTo("content.txt");
+    }
+
+    @Test
     void chunksNeverCutACharacterAndAreTheTextBetweenTheirOffsets() throws Exception {
         String project = project();
         String text = "a" + "\uD83D\uDE00".repeat(1500);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -326,6 +325,11 @@ class DashboardTruthTest {
         // rows: the document_key as the name, type and size, created time with the exact time on hover, attempts;
         // actions in order, named with the job's name; a failed job's first error line
         String named = textJob(a, "handbook.txt", "The handbook.");
+        // text jobs without a key are named after their first words, not all "content.txt"
+        String plainA = app.postJson("/api/projects/" + b + "/ingest", "{\"source_type\":\"text\",\"content\":"
+                + "\"Minutes of the Monday meeting\"}").json().get("job_id").asText();
+        String plainB = app.postJson("/api/projects/" + b + "/ingest", "{\"source_type\":\"text\",\"content\":"
+                + "\"Budget for the next quarter\"}").json().get("job_id").asText();
         Path broken = Files.writeString(dir.resolve("broken.pdf"), "%PDF-1.4\nnot really a PDF\n",
                 StandardCharsets.ISO_8859_1);
         String failed = app.upload("/api/projects/" + a + "/ingest/upload", "broken.pdf", Files.readAllBytes(broken),
@@ -367,10 +371,11 @@ class DashboardTruthTest {
         browser.findElement(By.id("upload-file")).sendKeys(broken.toAbsolutePath().toString());
         new Select(browser.findElement(By.id("project-select"))).selectByValue(b);
         wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
+        wait.until(d -> rowIds().size() == 2);
+        assertThat(row(plainA).findElement(By.cssSelector(".job-name")).getText()).isEqualTo("Minutes-of-the-Monday-meeting.txt");
+        assertThat(row(plainB).findElement(By.cssSelector(".job-name")).getText()).isEqualTo("Budget-for-the-next-quarter.txt");
         assertThat(browser.findElement(By.id("upload-file")).getAttribute("value")).isEmpty();
         assertThat(browser.findElement(By.id("upload-error")).getText()).isEmpty();
-        assertThat(browser.findElement(By.id("jobs-empty")).getText()).isEqualTo("No jobs yet: create one above");
-        assertThat(new HashSet<>(rowIds())).isEmpty();
         // choosing no project shows no connection state
         new Select(browser.findElement(By.id("project-select"))).selectByValue("");
         assertThat(browser.findElement(By.id("connection")).getText()).isEmpty();
