@@ -202,6 +202,11 @@ class DashboardBrowserTest {
         // readable at phone width
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 900));
         screenshot("6-phone");
+        // nothing wider than the window: no sideways scrolling at phone width
+        Object wide = chromium.script("return [...document.querySelectorAll('body *')].filter((e) =>"
+                + " e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && e.offsetParent !== null)"
+                + ".map((e) => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)");
+        assertThat((java.util.List<?>) wide).as("elements wider than a phone's window").isEmpty();
         boolean shown = wait.until(d -> row("handbook.txt").isDisplayed());
         assertThat(shown).isTrue();
     }

@@ -352,6 +352,7 @@ class DashboardTruthTest {
         assertThat(browser.findElement(By.id("jobs-total")).getText()).isEqualTo("Showing 2 of 2 jobs");
         assertThat(row.isDisplayed()).isTrue();
         chromium.screenshot("truth-6-rows");
+        chromium.fullPage("dashboard-full");
 
         // after a delete, focus goes to the next row
         List<String> ids = rowIds();

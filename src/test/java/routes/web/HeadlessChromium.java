@@ -23,7 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Every page it opens first runs {@link #FAULTS}: the page's WebSockets can be dropped and kept from reconnecting,
  * an API request can be answered with a refusal as the service would answer it, and uncaught errors are recorded.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -63,7 +63,7 @@ final class HeadlessChromium implements AutoCloseable {
             })();
             """;
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     final WebDriverWait wait;
 
     private HeadlessChromium(ChromeDriver driver) {
@@ -75,7 +75,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts the browser (a window of the given size, its profile under {@code dir}), or aborts the test without it. */
-    static HeadlessChromium start(Path dir, int width, int height) throws Exception {
+    public static HeadlessChromium start(Path dir, int width, int height) throws Exception {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
         if (!present) {
             String message = "BROWSER TEST NOT RUN: " + CHROMIUM + " or " + DRIVER + " is missing"
@@ -99,7 +99,7 @@ final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(driver);
     }
 
-    Object script(String script, Object... args) {
+    public Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
@@ -121,6 +121,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     void screenshot(String name) throws Exception {
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The whole page, not only the window (for docs/dashboard.md): the window grows to the page, then back. */
+    void fullPage(String name) throws Exception {
+        org.openqa.selenium.Dimension size = driver.manage().window().getSize();
+        long height = ((Number) script("return document.documentElement.scrollHeight")).longValue();
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(size.getWidth(), (int) Math.min(height + 140, 4000)));
+        try {
+            screenshot(name);
+        } finally {
+            driver.manage().window().setSize(size);
+        }
     }
 
     @Override
