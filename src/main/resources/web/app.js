@@ -408,14 +408,25 @@
     socket.onclose = () => {
       if (state.socket !== socket || state.project !== project) return;
       state.socket = null;
-      // a resume point the service refuses (its events purged, a database restored) is dropped after two tries
-      if (!opened && resumed && ++state.refusedResumes >= 2) state.lastSeq = 0;
+      if (!opened && resumed) checkResumePoint(project);
       state.retries += 1;
       const delay = Math.min(30000, 1000 * 2 ** Math.min(5, state.retries - 1));
       connection((navigator.onLine === false || state.retries > 3 ? 'Offline' : 'Reconnecting')
         + ': trying again in ' + Math.round(delay / 1000) + ' s');
       state.retryTimer = setTimeout(() => { if (state.project === project && !state.socket) connect(); }, delay);
     };
+  }
+
+  // A socket with a resume point that does not open while the service answers requests: the service refuses the
+  // point (a database restored to before it); after two such tries the page resumes without it and reloads the list.
+  // When requests fail too, the network is down and the point is kept.
+  async function checkResumePoint(project) {
+    try {
+      await api('GET', '/api/projects/' + project);
+    } catch (err) {
+      return;
+    }
+    if (state.project === project && !state.socket && ++state.refusedResumes >= 2) state.lastSeq = 0;
   }
 
   window.addEventListener('online', () => { if (state.project && !state.socket) connect(); });

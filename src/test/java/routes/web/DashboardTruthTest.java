@@ -141,6 +141,25 @@ class DashboardTruthTest {
         wait.until(d -> rowIds().isEmpty());
         assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + job).status()).isEqualTo(404);
         assertThat(browser.findElement(By.id("jobs-empty")).getText()).isEqualTo("No jobs yet: create one above");
+        // the service's own refusal: a job the row shows queued (the page heard nothing since) has started running
+        chromium.script("window.__dropSockets()");
+        List<String> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            waiting.add(textJob(project, "queued-" + i + ".txt", "A job that waits its turn. ".repeat(40)));
+        }
+        browser.findElement(By.id("refresh")).click();
+        String queued = wait.until(d -> waiting.stream().filter(id -> rowIds().contains(id)
+                && "queued".equals(row(id).getAttribute("data-status"))).reduce((x, y) -> y).orElse(null));
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> status(project, queued).equals("running"));
+        row(queued).findElement(By.cssSelector("button.delete")).click();
+        confirm("Delete job");
+        String said = refusal(queued);
+        assertThat(said).isEqualTo("Not deleted: Cancel the job first: it is running");
+        assertThat(rowIds()).contains(queued);
+        assertThat(app.get("/api/projects/" + project + "/ingest/jobs/" + queued).status()).isEqualTo(200);
+        chromium.script("window.__blockSockets = false");
+        waiting.forEach(id -> awaitStatus(project, id, "completed"));
     }
 
     @Test
@@ -286,13 +305,15 @@ class DashboardTruthTest {
         open(project);
         awaitStatus(project, before, "completed");
         wait.until(d -> "completed".equals(row(before).getAttribute("data-status")));
-        chromium.script("window.__dropSockets()");
+        chromium.script("window.__dropNetwork()");
         wait.until(d -> d.findElement(By.id("connection")).getText().startsWith("Reconnecting"));
         chromium.screenshot("truth-5-reconnecting");
         String gap = textJob(project, "in-the-gap.txt", "created while the page was not connected");
         awaitStatus(project, gap, "completed");
+        // tries 1, 2, 4 s apart fail: the indicator stops saying it is about to reconnect and says Offline
+        wait.until(d -> d.findElement(By.id("connection")).getText().startsWith("Offline: trying again in 8 s"));
         assertThat(rowIds()).doesNotContain(gap);
-        chromium.script("window.__blockSockets = false");
+        chromium.script("window.__restoreNetwork()");
         wait.until(d -> "completed".equals(row(gap).getAttribute("data-status")));
         wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
         @SuppressWarnings("unchecked")
@@ -344,6 +365,9 @@ class DashboardTruthTest {
         assertThat(row(named).findElement(By.cssSelector("time.created")).getText()).endsWith("ago");
         assertThat(row(named).findElement(By.cssSelector("time.created")).getAttribute("title")).isNotBlank();
         assertThat(row(named).findElement(By.cssSelector(".attempts")).getText()).isEqualTo("1");
+        // every status is marked as well as coloured (not by colour alone)
+        assertThat(chromium.script("return getComputedStyle(arguments[0], '::before').content",
+                row(named).findElement(By.cssSelector(".status")))).isEqualTo("\"\u2713\"");
         assertThat(row(named).findElements(By.cssSelector("button")).stream().map(e -> e.getAttribute("aria-label")))
                 .containsExactly("Details handbook.txt", "Documents handbook.txt", "Delete handbook.txt");
         String error = app.get("/api/projects/" + a + "/ingest/jobs/" + failed).json().get("error_message").asText();

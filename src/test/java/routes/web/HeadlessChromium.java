@@ -20,8 +20,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Debian's headless Chromium driven by its chromedriver, for the dashboard's tests. Without the browser the test says
  * so loudly and does not count as passed; where CORTEX_BROWSER_TESTS=required (CI) a missing browser fails it.
- * Every page it opens first runs {@link #FAULTS}: the page's WebSockets can be dropped and kept from reconnecting,
- * an API request can be answered with a refusal as the service would answer it, and uncaught errors are recorded.
+ * Every page it opens first runs {@link #FAULTS}: the page's WebSockets can be dropped and kept from reconnecting
+ * (alone, or with every request: the network gone), an API request can be answered with a refusal as the service
+ * would answer it, and uncaught errors are recorded.
  */
 public final class HeadlessChromium implements AutoCloseable {
 
@@ -44,12 +45,17 @@ public final class HeadlessChromium implements AutoCloseable {
               window.WebSocket.prototype = NativeSocket.prototype;
               Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
               window.__dropSockets = () => { window.__blockSockets = true; window.__sockets.forEach((s) => s.close()); };
+              // the network as a whole: sockets and requests fail until it is restored
+              window.__network = true;
+              window.__dropNetwork = () => { window.__network = false; window.__dropSockets(); };
+              window.__restoreNetwork = () => { window.__network = true; window.__blockSockets = false; };
               const nativeFetch = window.fetch.bind(window);
               window.__refusals = []; window.__requests = [];
               window.fetch = (input, init) => {
                 const method = (init && init.method) || 'GET';
                 const url = String(input);
                 window.__requests.push(method + ' ' + url);
+                if (!window.__network) return Promise.reject(new TypeError('Failed to fetch'));
                 const refusal = window.__refusals.find((r) => r.method === method && url.includes(r.path));
                 if (refusal) {
                   return Promise.resolve(new Response(JSON.stringify({ detail: refusal.detail }),
