@@ -3,6 +3,8 @@ package routes.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.vertx.core.buffer.Buffer;
@@ -17,15 +19,26 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 public final class StaticContent implements StartupListener {
 
+    /** The dashboard's script modules (web/*.js), each served at /ui/{name}.js. */
+    private static final List<String> MODULES = List.of("app", "core", "jobs", "live", "create", "detail", "search",
+            "chart");
+
     /** Path -> resource and its type. */
-    private static final Map<String, String[]> FILES = Map.of(
-            "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
-            "/ui/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
-            "/ui/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"},
-            "/ui/favicon.svg", new String[] {"web/favicon.svg", "image/svg+xml"},
-            // what a browser asks for when a page links no icon, and what other tools still ask for
-            "/favicon.ico", new String[] {"web/favicon.svg", "image/svg+xml"},
-            "/api/openapi.json", new String[] {"openapi/openapi.json", "application/json"});
+    private static final Map<String, String[]> FILES = files();
+
+    private static Map<String, String[]> files() {
+        Map<String, String[]> files = new LinkedHashMap<>();
+        files.put("/", new String[] {"web/index.html", "text/html; charset=utf-8"});
+        for (String module : MODULES) {
+            files.put("/ui/" + module + ".js", new String[] {"web/" + module + ".js", "text/javascript; charset=utf-8"});
+        }
+        files.put("/ui/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"});
+        files.put("/ui/favicon.svg", new String[] {"web/favicon.svg", "image/svg+xml"});
+        // what a browser asks for when a page links no icon, and what other tools still ask for
+        files.put("/favicon.ico", new String[] {"web/favicon.svg", "image/svg+xml"});
+        files.put("/api/openapi.json", new String[] {"openapi/openapi.json", "application/json"});
+        return files;
+    }
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
