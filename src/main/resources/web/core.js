@@ -9,6 +9,7 @@ export const state = {
   list: { token: 0, abort: null }, // one list request at a time: a newer one supersedes an older
   socket: null, lastSeq: 0, retries: 0, retryTimer: null, refusedResumes: 0,
   chunkCursor: null, documentId: null,
+  opener: null, // the row button that opened a job's details: focus goes back to it when they close
 };
 
 // --- API key (CORTEX_AUTH_ENABLED): asked for when the service answers 401, kept for this tab only ------------

@@ -3,14 +3,8 @@ import { $, KEY, api, displayName, el, state } from './core.js';
 import { cancel, remove } from './jobs.js';
 
 // --- a job's details: every field, its events (replayed from the job's stream, then live), its documents -------
-export const detail = { job: null, opener: null, events: null, seqs: new Set(), docCursor: null, chunkCursor: null,
+const detail = { job: null, events: null, seqs: new Set(), docCursor: null, chunkCursor: null,
   documentId: null };
-
-// From a row's button: the address changes (a history entry), the route opens the dialog.
-export function showJob(id, action) {
-  detail.opener = { id, action };
-  location.hash = '#/projects/' + state.project + '/jobs/' + id;
-}
 
 export async function openJob(id) {
   const project = state.project;
@@ -29,13 +23,13 @@ export async function openJob(id) {
   $('job-alert').textContent = '';
   fillJob(job);
   if (!$('job-dialog').open) $('job-dialog').showModal();
-  const docs = detail.opener && detail.opener.id === id && detail.opener.action === 'docs';
+  const docs = state.opener && state.opener.id === id && state.opener.action === 'docs';
   (docs ? $('job-documents-heading') : $('job-heading')).focus();
   followEvents(project, id);
   jobDocuments(true);
 }
 
-export function fillJob(job) {
+function fillJob(job) {
   detail.job = job;
   $('job-heading').textContent = 'Job ' + displayName(job);
   $('job-dialog').dataset.jobId = job.id;
@@ -132,6 +126,10 @@ async function jobChunks(doc, reset) {
   }
 }
 
+document.addEventListener('cortex:job', (e) => {
+  if (detail.job && detail.job.id === e.detail.id) fillJob(e.detail);
+});
+
 $('job-close').addEventListener('click', () => $('job-dialog').close());
 // Escape closes the dialog too (the browser's own); either way the address goes back to the project and focus
 // goes back to the button that opened it
@@ -140,11 +138,11 @@ $('job-dialog').addEventListener('close', () => {
   if (detail.events) { detail.events.close(); detail.events = null; }
   detail.job = null;
   if (state.project && job && location.hash.indexOf('/jobs/' + job.id) >= 0) {
-    if (detail.opener && detail.opener.id === job.id) history.back();
+    if (state.opener && state.opener.id === job.id) history.back();
     else history.replaceState(null, '', '#/projects/' + state.project);
   }
-  const opener = detail.opener && job && detail.opener.id === job.id
-    && document.querySelector('tr[data-job-id="' + job.id + '"] [data-action="' + detail.opener.action + '"]');
+  const opener = state.opener && job && state.opener.id === job.id
+    && document.querySelector('tr[data-job-id="' + job.id + '"] [data-action="' + state.opener.action + '"]');
   if (opener) opener.focus(); else $('jobs-heading').focus();
-  detail.opener = null;
+  state.opener = null;
 });

@@ -1,7 +1,18 @@
 // The project's jobs: their rows (keyed by job id), the list's loads (one at a time) and the actions on a job.
 import { activitySoon } from './chart.js';
 import { $, ago, api, bytes, confirmAction, displayName, el, firstLine, state } from './core.js';
-import { detail, fillJob, showJob } from './detail.js';
+
+// From a row's button: the address changes (a history entry) and the route opens the job's details; the button is
+// remembered so that closing them gives focus back to it.
+function showJob(id, action) {
+  state.opener = { id, action };
+  location.hash = '#/projects/' + state.project + '/jobs/' + id;
+}
+
+// Whether the details dialog is open on this job.
+function inDetails(id) {
+  return $('job-dialog').open && $('job-dialog').dataset.jobId === id;
+}
 
 function fill(tr, job) {
   const name = displayName(job);
@@ -83,7 +94,8 @@ function matchesFilter(job) {
 
 // Puts a job as the service last told it into the view, or takes it out when it no longer belongs there.
 export function take(job, deleted) {
-  if (detail.job && detail.job.id === job.id && !deleted && job.updated_at) fillJob(job);
+  // the job's details, when open, follow it (detail.js listens: the dialog depends on the list, not the reverse)
+  if (!deleted && job.updated_at) document.dispatchEvent(new CustomEvent('cortex:job', { detail: job }));
   if (job.completed_at && !deleted) activitySoon(2000);
   const shown = state.jobs.get(job.id);
   if (deleted || !matchesFilter(job)) {
@@ -152,7 +164,7 @@ $('more').addEventListener('click', () => loadJobs(false));
 // --- jobs: actions ----------------------------------------------------------------------------------------------
 function refuse(job, what, err) {
   state.rowErrors.set(job.id, what + ': ' + err.message);
-  if (detail.job && detail.job.id === job.id) $('job-alert').textContent = what + ': ' + err.message;
+  if (inDetails(job.id)) $('job-alert').textContent = what + ': ' + err.message;
   render();
   reloadJob(job.id);
 }
@@ -186,7 +198,7 @@ export async function remove(job) {
   try {
     await api('DELETE', '/api/projects/' + state.project + '/ingest/jobs/' + job.id);
     take(job, true);
-    if (detail.job && detail.job.id === job.id) $('job-dialog').close();
+    if (inDetails(job.id)) $('job-dialog').close();
     const next = neighbour && document.querySelector('tr[data-job-id="' + neighbour + '"] button');
     if (next) next.focus(); else $('jobs-heading').focus();
   } catch (err) { refuse(job, 'Not deleted', err); }
