@@ -3,8 +3,7 @@ import { $, KEY, api, displayName, el, state } from './core.js';
 import { cancel, remove } from './jobs.js';
 
 // --- a job's details: every field, its events (replayed from the job's stream, then live), its documents -------
-const detail = { job: null, events: null, seqs: new Set(), docCursor: null, chunkCursor: null,
-  documentId: null };
+const detail = { job: null, events: null, seqs: new Set(), docCursor: null, chunkCursor: null };
 
 export async function openJob(id) {
   const project = state.project;
@@ -110,7 +109,7 @@ async function jobDocuments(reset) {
 $('job-more-documents').addEventListener('click', () => jobDocuments(false));
 
 async function jobChunks(doc, reset) {
-  if (reset) { detail.chunkCursor = null; detail.documentId = doc.id; $('job-chunks').replaceChildren(); }
+  if (reset) { detail.chunkCursor = null; $('job-chunks').replaceChildren(); }
   $('job-chunks-heading').hidden = false;
   $('job-chunks-heading').textContent = 'Chunks of ' + (doc.title || doc.path);
   const query = new URLSearchParams({ limit: '20' });

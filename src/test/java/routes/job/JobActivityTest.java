@@ -45,14 +45,14 @@ class JobActivityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
-    void countsEachProjectsFinishedJobsInTheMinuteTheyFinished(String database) throws InterruptedException {
+    void countsEachProjectsFinishedJobsInTheMinuteTheyFinished(String database) {
         Database db = databases.get(database);
         JobStore jobs = new JobStore(db, new JobEvents(db, Json.mapper()));
         UUID project = new ProjectStore(db).create("activity " + UUID.randomUUID(), null).id();
         UUID other = new ProjectStore(db).create("other " + UUID.randomUUID(), null).id();
-        if (Dialect.now().getEpochSecond() % 60 >= 55) {
-            Thread.sleep(6000); // the count below must be read in the minute these jobs finished
-        }
+        // the count below must be read in the minute these jobs finished: not in a minute's last seconds
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> Dialect.now().getEpochSecond() % 60 < 55);
         Instant now = Dialect.now();
         Instant thisMinute = now.truncatedTo(ChronoUnit.MINUTES);
         Instant tenAgo = thisMinute.minus(10, ChronoUnit.MINUTES).plusSeconds(59);

@@ -221,7 +221,9 @@ class DashboardTruthTest {
         assertThat(rowIds()).hasSize(20).doesNotHaveDuplicates();
         chromium.script("const b = document.getElementById('more'); b.click(); b.click();");
         wait.until(d -> rowIds().size() == 24);
-        Thread.sleep(1000);
+        // and it stays so once the second clicks' answers are in too
+        Awaitility.await().during(java.time.Duration.ofSeconds(1)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> rowIds().size() == 24);
         assertThat(rowIds()).hasSize(24).doesNotHaveDuplicates();
         // a quick switch of the filter: the last choice's rows, each once
         chromium.script("const f = document.getElementById('status-filter');"
